@@ -1,0 +1,68 @@
+package io.evedge.proto.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.Value;
+import com.google.protobuf.util.JsonFormat;
+import io.evedge.proto.ChargeRecord;
+import io.evedge.proto.Quality;
+import io.evedge.proto.RecordCost;
+import io.evedge.proto.SignalValue;
+import org.junit.jupiter.api.Test;
+
+class ProtoJsonTest {
+
+  private static final Timestamp T = Timestamp.newBuilder()
+      .setSeconds(java.time.Instant.parse("2026-11-24T09:09:14Z").getEpochSecond())
+      .setNanos(123_000_000)
+      .build();
+
+  @Test
+  void signalBodyHasTheReferenceShape() {
+    // reference/charge-signals.md, Amperage: {"value": 33, "unit": "ampere"}
+    SignalValue v = SignalValue.newBuilder()
+        .setValue(Value.newBuilder().setNumberValue(33))
+        .setUnit("ampere")
+        .setTimestamp(T)
+        .setQuality(Quality.GOOD)
+        .build();
+    assertEquals("{\"value\":33,\"unit\":\"ampere\",\"timestamp\":\"2026-11-24T09:09:14.123Z\",\"quality\":\"GOOD\"}",
+        ProtoJson.print(v));
+  }
+
+  @Test
+  void fractionsBoolsAndStringsKeepTheirForm() {
+    assertEquals("{\"value\":230.47}", ProtoJson.print(SignalValue.newBuilder()
+        .setValue(Value.newBuilder().setNumberValue(230.47)).build()));
+    assertEquals("{\"value\":true}", ProtoJson.print(SignalValue.newBuilder()
+        .setValue(Value.newBuilder().setBoolValue(true)).build()));
+    assertEquals("{\"value\":\"Green \\\"ok\\\"\\n\"}", ProtoJson.print(SignalValue.newBuilder()
+        .setValue(Value.newBuilder().setStringValue("Green \"ok\"\n")).build()));
+  }
+
+  @Test
+  void notFiniteNumbersBecomeNull() {
+    StringBuilder out = new StringBuilder();
+    ProtoJson.appendNumber(out, Double.NaN);
+    assertEquals("null", out.toString());
+  }
+
+  @Test
+  void readsBackThroughJsonFormat() throws Exception {
+    ChargeRecord r = ChargeRecord.newBuilder()
+        .setId("cp-1-000001")
+        .setStartTime(T)
+        .setEnergyAdded(12.5)
+        .setStartStateOfCharge(20)
+        .setChargingType("AC")
+        .setCost(RecordCost.newBuilder().setCurrency("EUR").setEnergyAmount(3.75))
+        .build();
+    String json = ProtoJson.print(r);
+    ChargeRecord.Builder back = ChargeRecord.newBuilder();
+    JsonFormat.parser().merge(json, back);
+    assertEquals(r, back.build());
+    assertEquals("{\"id\":\"cp-1-000001\",\"startTime\":\"2026-11-24T09:09:14.123Z\",\"energyAdded\":12.5,"
+        + "\"startStateOfCharge\":20,\"chargingType\":\"AC\",\"cost\":{\"currency\":\"EUR\",\"energyAmount\":3.75}}", json);
+  }
+}
