@@ -1,0 +1,87 @@
+package io.evedge.simulator;
+
+import io.evedge.drivers.modbus.Profiles;
+import io.evedge.drivers.modbus.slave.J2modTcpSlave;
+import io.evedge.proto.DeviceProfile;
+import io.evedge.simulator.model.ChargeCycle;
+import io.evedge.simulator.model.Meter;
+import io.evedge.simulator.modbus.ProfileImage;
+import io.evedge.time.Scheduler;
+import io.evedge.yaml.ConfigException;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * A meter following a {@link ChargeCycle}, served as a Modbus TCP slave with a shipped profile's
+ * register map. Power changes are scheduled at their exact times on the {@link Scheduler}, so the
+ * import register is the exact integral whatever the speed.
+ */
+public final class SimulatedMeter implements AutoCloseable {
+
+  private final Meter meter;
+  private final ChargeCycle cycle;
+  private final Scheduler scheduler;
+  private final long startNanos;
+  private final J2modTcpSlave slave;
+  private volatile Scheduler.Cancellable next;
+
+  private SimulatedMeter(Meter meter, ChargeCycle cycle, Scheduler scheduler, J2modTcpSlave slave,
+      long startNanos) {
+    this.meter = meter;
+    this.cycle = cycle;
+    this.scheduler = scheduler;
+    this.slave = slave;
+    this.startNanos = startNanos;
+  }
+
+  /**
+   * Starts serving {@code profile} on {@code host}:{@code port} (0 = a free port) for unit
+   * {@code unitId}.
+   */
+  public static SimulatedMeter start(String profile, Meter meter, ChargeCycle cycle, Scheduler scheduler,
+      String host, int port, int unitId) throws IOException, ConfigException {
+    DeviceProfile p = Profiles.load(profile);
+    long start = scheduler.nanoTime();
+    meter.setPower(start, cycle.powerAt(Duration.ZERO));
+    J2modTcpSlave slave = J2modTcpSlave.start(host, port,
+        new ProfileImage(p, () -> meter.readings(scheduler.nanoTime())), unitId);
+    SimulatedMeter m = new SimulatedMeter(meter, cycle, scheduler, slave, start);
+    m.scheduleNextChange();
+    return m;
+  }
+
+  private void scheduleNextChange() {
+    Duration elapsed = Duration.ofNanos(scheduler.nanoTime() - startNanos);
+    Duration change = cycle.nextChangeAfter(elapsed);
+    if (change == null) {
+      return;
+    }
+    next = scheduler.schedule(() -> {
+      long at = startNanos + change.toNanos();
+      meter.setPower(at, cycle.powerAt(change));
+      scheduleNextChange();
+    }, change.minus(elapsed));
+  }
+
+  public Meter meter() {
+    return meter;
+  }
+
+  public int port() {
+    return slave.port();
+  }
+
+  /** Elapsed simulated time since start. */
+  public Duration elapsed() {
+    return Duration.ofNanos(scheduler.nanoTime() - startNanos);
+  }
+
+  @Override
+  public void close() {
+    Scheduler.Cancellable n = next;
+    if (n != null) {
+      n.cancel();
+    }
+    slave.close();
+  }
+}
