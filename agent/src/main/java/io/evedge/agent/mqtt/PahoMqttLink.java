@@ -97,6 +97,13 @@ public final class PahoMqttLink implements MqttLink {
         () -> ThreadLocalRandom.current().nextDouble());
   }
 
+  /** The broker's Receive Maximum from the last CONNACK (65535 when it sent none). */
+  public int receiveMaximum() {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    events.execute(() -> f.complete(receiveMaximum));
+    return f.join();
+  }
+
   /** Number of successful connects so far (first connect and reconnects). */
   public long connects() {
     return connects.get();
@@ -261,6 +268,8 @@ public final class PahoMqttLink implements MqttLink {
     o.setKeepAliveInterval((int) options.keepAlive().toSeconds());
     o.setConnectionTimeout((int) Math.max(1, options.connectTimeout().toSeconds()));
     o.setAutomaticReconnect(false);
+    // Paho 1.2.5 calls a listener twice when it also registers it under a subscription identifier
+    o.setUseSubscriptionIdentifiers(false);
     if (options.username() != null && !options.username().isEmpty()) {
       o.setUserName(options.username());
     }

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * ({@code SG_}, with {@code M}/{@code mN} multiplexing), value descriptions ({@code VAL_}) and
  * float value types ({@code SIG_VALTYPE_}).
  *
- * <p>Real files are untidy (see the hardware facts on vehicle DBCs), so the parser is lenient where
- * it can be and never loses the file over one bad line: {@code VERSION}, the {@code NS_} block,
+ * <p>Vehicle DBC files in the wild are untidy, so the parser is lenient where it can be and never
+ * loses the file over one bad line: {@code VERSION}, the {@code NS_} block,
  * {@code BS_}, {@code BU_}, comments ({@code CM_}, also spanning lines and with {@code \"}),
  * attributes ({@code BA_DEF_}, {@code BA_DEF_DEF_}, {@code BA_} and their relation forms), {@code
  * VAL_TABLE_} and {@code BO_TX_BU_} are read and dropped; the pseudo-message {@code
@@ -281,12 +281,12 @@ public final class DbcParser {
 
   /** {@code VAL_ <id> <signal> <value> "<text>" ... ;} */
   private void values(List<Token> t, int line) {
-    if (t.size() < 3 || t.get(1).quoted || t.get(2).quoted || t.size() % 2 == 0) {
-      warn(line, "malformed VAL_, expected VAL_ <id> <signal> <value> \"<text>\" ...; ignored");
+    if (t.size() > 1 && !t.get(1).quoted && !t.get(1).text.chars().allMatch(Character::isDigit)) {
+      warn(line, "VAL_ of environment variable " + t.get(1).text + " not supported; ignored");
       return;
     }
-    if (!t.get(1).text.chars().allMatch(Character::isDigit)) {
-      warn(line, "VAL_ of environment variable " + t.get(1).text + " not supported; ignored");
+    if (t.size() < 3 || t.get(1).quoted || t.get(2).quoted || t.size() % 2 == 0) {
+      warn(line, "malformed VAL_, expected VAL_ <id> <signal> <value> \"<text>\" ...; ignored");
       return;
     }
     SignalDraft s = signalFor(t.get(1).text, t.get(2).text, "VAL_", line);

@@ -153,8 +153,9 @@ public final class SlcanParser {
     if (!valid) {
       LineKind next = kind.hexOnly ? kindOf(b) : null;
       if (next != null) {
-        discarded(Kind.TRUNCATED, length);
+        int cut = length;
         begin(next, b);
+        discarded(Kind.TRUNCATED, cut);
       } else {
         skip(Kind.INVALID_HEX, length + 1);
       }
@@ -222,7 +223,6 @@ public final class SlcanParser {
       }
       case SENT_STD -> listener.onTransmitted(false);
       case SENT_EXT -> listener.onTransmitted(true);
-      default -> throw new AssertionError(kind);
     }
   }
 

@@ -13,7 +13,7 @@ public final class SlcanStats {
   public enum Kind {
     /** A line beginning with a byte no SLCAN reply begins with (line noise, wrong baud rate). */
     GARBAGE,
-    /** A character that is not a hex digit where one is required (a letter or digit in V/N). */
+    /** Not a hex digit where one is required; in a V or N reply, not a letter or digit. */
     INVALID_HEX,
     /** A frame whose data length code is above 8. */
     INVALID_DLC,

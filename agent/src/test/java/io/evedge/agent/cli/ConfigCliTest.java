@@ -1,0 +1,142 @@
+package io.evedge.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code check-config}: each class of bad configuration gives its message and exit code 2. */
+class ConfigCliTest {
+
+  @TempDir
+  Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result checkConfig(String yaml) throws IOException {
+    Path file = dir.resolve("evedge.yaml");
+    Files.writeString(file, yaml);
+    return run("check-config", "--config", file.toString());
+  }
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static final String GOOD = """
+      device_id: cp-garage-01
+      state_dir: /var/lib/evedge
+      mqtt:
+        uri: tcp://127.0.0.1:1883
+        topic_prefix: evedge
+        username: cp
+        password: s3cret-Pa55
+      modbus:
+        - name: meter
+          profile: eastron-sdm630
+          tcp: {host: 127.0.0.1, port: 1502}
+          unit_id: 1
+          poll_interval_ms: 1000
+      location: {name: Home, latitude: 51.5014, longitude: -0.1419, is_public: false}
+      tariff: {currency: EUR, energy_price_per_kwh: 0.30}
+      """;
+
+  @Test
+  void goodConfigPrintsThePlanWithoutSecrets() throws IOException {
+    Result r = checkConfig(GOOD);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("meter: eastron-sdm630 at tcp://127.0.0.1:1502 unit 1"), r.out());
+    assertTrue(r.out().contains("2 reads per poll"), r.out());
+    assertTrue(r.out().contains("charge-voltage"), r.out());
+    assertTrue(r.out().contains("evedge/cp-garage-01/status"), r.out());
+    assertTrue(r.out().contains("password set"), r.out());
+    assertFalse(r.out().contains("s3cret"), "the password is never printed");
+  }
+
+  @Test
+  void misspeltKeyIsNamed() throws IOException {
+    Result r = checkConfig(GOOD.replace("poll_interval_ms", "poll_intervall_ms"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("evedge.yaml:13: modbus[0].poll_intervall_ms: unknown key (did you mean "
+        + "'poll_interval_ms'?)"), r.err());
+  }
+
+  @Test
+  void wrongTypeIsNamed() throws IOException {
+    Result r = checkConfig(GOOD.replace("unit_id: 1", "unit_id: one"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0].unit_id: expected a whole number"), r.err());
+  }
+
+  @Test
+  void missingRequiredValueIsNamed() throws IOException {
+    Result r = checkConfig(GOOD.replace("device_id: cp-garage-01\n", ""));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("device_id: missing required key"), r.err());
+  }
+
+  @Test
+  void outOfRangeNumberIsNamed() throws IOException {
+    Result r = checkConfig(GOOD.replace("port: 1502", "port: 70000"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0].tcp.port: expected a number from 1 to 65535, got 70000"), r.err());
+  }
+
+  @Test
+  void unknownProfileListsTheShippedOnes() throws IOException {
+    Result r = checkConfig(GOOD.replace("eastron-sdm630", "eastron-sdm999"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0].profile: profile 'eastron-sdm999': no shipped profile of that name"),
+        r.err());
+    assertTrue(r.err().contains("eastron-sdm630"), r.err());
+  }
+
+  @Test
+  void deviceWithoutTransportIsNamed() throws IOException {
+    Result r = checkConfig(GOOD.replace("    tcp: {host: 127.0.0.1, port: 1502}\n", ""));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0]: no transport"), r.err());
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    Result r = run("check-config", "--config", dir.resolve("nope.yaml").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("nope.yaml: no such file"), r.err());
+  }
+
+  @Test
+  void brokenYamlGivesTheLine() throws IOException {
+    Result r = checkConfig("device_id: cp\nmqtt: {uri: \"tcp://h:1\"\n");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("not valid YAML"), r.err());
+  }
+
+  @Test
+  void runWithABadConfigAlsoExitsWith2() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "device_id: x\n");
+    Result r = run("run", "--config", file.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("mqtt: missing required key"), r.err());
+  }
+
+  @Test
+  void usageErrorsExitWith2AndVersionWith0() {
+    assertEquals(2, run("frobnicate").code());
+    assertEquals(2, run("check-config").code(), "--config is required");
+    Result v = run("--version");
+    assertEquals(0, v.code());
+    assertTrue(v.out().startsWith("evedge-agent "), v.out());
+  }
+}
