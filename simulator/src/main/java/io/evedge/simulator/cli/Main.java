@@ -1,12 +1,12 @@
 package io.evedge.simulator.cli;
 
-import io.evedge.simulator.SimulatedMeter;
+import io.evedge.proto.Scenario;
+import io.evedge.simulator.Simulation;
 import io.evedge.simulator.demo.Demo;
-import io.evedge.simulator.model.ChargeCycle;
-import io.evedge.simulator.model.Meter;
+import io.evedge.simulator.scenario.Scenarios;
 import io.evedge.time.SystemScheduler;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code evedge-simulator}: {@code demo} and {@code serve}. */
 @Command(name = "evedge-simulator", mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    description = "Hardware-in-the-loop simulator for evedge: a charge point's meter served over Modbus TCP.",
+    description = "Hardware-in-the-loop simulator for evedge: a charge point and a vehicle played from a scenario.",
     subcommands = {Main.DemoCommand.class, Main.Serve.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -26,7 +26,12 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // the embedded broker's jar carries a logback.xml of its own; ours keeps it quiet
     System.setProperty("logback.configurationFile", "evedge-broker-logback.xml");
-    System.exit(new CommandLine(new Main()).execute(args));
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("evedge-simulator: " + e.getMessage());
+      return e instanceof io.evedge.yaml.ConfigException ? 2 : 1;
+    });
+    System.exit(cl.execute(args));
   }
 
   @Override
@@ -42,26 +47,39 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Options shared by both commands: the simulated charge. */
-  static final class ChargeOptions {
-    @Option(names = "--speed", defaultValue = "120", description = "simulated seconds per wall-clock second (default ${DEFAULT-VALUE})")
+  /** Options shared by both commands: what is simulated, and how fast. */
+  static final class ScenarioOptions {
+    @Option(names = "--scenario", defaultValue = "demo", paramLabel = "NAME|FILE",
+        completionCandidates = ShippedScenarios.class,
+        description = "a shipped scenario (${COMPLETION-CANDIDATES}) or a scenario file (default ${DEFAULT-VALUE})")
+    String scenario;
+
+    @Option(names = "--speed", defaultValue = "0", paramLabel = "N",
+        description = "simulated seconds per wall-clock second (default: the scenario's)")
     double speed;
 
-    @Option(names = "--power", defaultValue = "11000", description = "charging power in W (default ${DEFAULT-VALUE})")
-    double powerW;
+    Scenario load() throws Exception {
+      return Scenarios.load(scenario);
+    }
 
-    @Option(names = "--idle", defaultValue = "PT2M", description = "idle time before each charge, ISO-8601 (default ${DEFAULT-VALUE})")
-    Duration idle;
+    double speedFor(Scenario s) {
+      return speed > 0 ? speed : s.getSpeed();
+    }
+  }
 
-    @Option(names = "--charge", defaultValue = "PT2H", description = "length of each charge, ISO-8601 (default ${DEFAULT-VALUE})")
-    Duration charge;
+  /** The shipped scenario names, for help. */
+  static final class ShippedScenarios implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return Scenarios.SHIPPED.iterator();
+    }
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true,
       description = "Simulated charge point, embedded MQTT broker, the agent and a live console.")
   static final class DemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
-    ChargeOptionsMixin charge;
+    ScenarioOptions scenario;
 
     @Option(names = "--broker-port", defaultValue = "0", description = "embedded broker port (default: a free one)")
     int brokerPort;
@@ -72,53 +90,43 @@ public final class Main implements Runnable {
     @Override
     public Integer call() throws Exception {
       boolean terminal = System.console() != null;
-      Demo demo = Demo.start(new Demo.Options(charge.o.speed, brokerPort, 0, charge.o.powerW, charge.o.idle,
-          charge.o.charge, stateDir), System.out, terminal);
+      Demo demo = Demo.start(new Demo.Options(scenario.load(), scenario.speed, brokerPort, stateDir), System.out,
+          terminal);
       awaitShutdown(demo);
       return 0;
     }
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Serve the simulated hardware only (Modbus TCP slave), for an agent in another process.")
+      description = "Serve a scenario's hardware only (Modbus TCP slave), for an agent in another process or machine.")
   static final class Serve implements Callable<Integer> {
     @CommandLine.Mixin
-    ChargeOptionsMixin charge;
+    ScenarioOptions scenario;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "1502", description = "Modbus TCP port (default ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "1502", description = "Modbus TCP port (default ${DEFAULT-VALUE}; 0 = any free)")
     int port;
 
-    @Option(names = "--profile", defaultValue = "eastron-sdm630", description = "meter profile served (default ${DEFAULT-VALUE})")
-    String profile;
-
-    @Option(names = "--unit", defaultValue = "1", description = "Modbus unit id (default ${DEFAULT-VALUE})")
-    int unit;
-
-    @Option(names = "--phases", defaultValue = "3", description = "1 or 3 (default ${DEFAULT-VALUE})")
-    int phases;
+    @Option(names = "--truth", paramLabel = "FILE", description = "append the true sessions to FILE as JSON lines")
+    Path truth;
 
     @Override
     public Integer call() throws Exception {
-      SystemScheduler sim = new SystemScheduler("sim", charge.o.speed);
-      SimulatedMeter meter = SimulatedMeter.start(profile, new Meter(phases, 230, 1000, 42),
-          new ChargeCycle(charge.o.idle, charge.o.charge, charge.o.powerW, true), sim, host, port, unit);
-      System.out.printf("Serving %s on Modbus TCP %s:%d unit %d, speed x%s. Ctrl-C stops.%n", profile, host,
-          meter.port(), unit, charge.o.speed);
+      Scenario s = scenario.load();
+      double speed = scenario.speedFor(s);
+      SystemScheduler sim = new SystemScheduler("sim", speed);
+      Simulation simulation = Simulation.start(s, sim, new Simulation.Options(host, port, truth));
+      System.out.printf("Scenario %s at speed x%s: meter (eastron-sdm630) on Modbus TCP %s:%d unit %d%s. "
+              + "Ctrl-C stops.%n", s.getName(), speed, host, simulation.modbusPort(), Simulation.METER_UNIT,
+          truth == null ? "" : ", true sessions to " + truth);
       awaitShutdown(() -> {
-        meter.close();
+        simulation.close();
         sim.close();
       });
       return 0;
     }
-  }
-
-  /** Picocli mixin holding {@link ChargeOptions}. */
-  static final class ChargeOptionsMixin {
-    @CommandLine.ArgGroup(exclusive = false, heading = "Simulated charge:%n")
-    ChargeOptions o = new ChargeOptions();
   }
 
   private static void awaitShutdown(AutoCloseable resource) throws InterruptedException {

@@ -18,8 +18,11 @@ public final class Meter {
   private long lastNanos;
   private boolean started;
   private double powerW;
+  private int loadedPhases;
   private double importKWh;
   private double exportKWh;
+  private double resetOffsetKWh;
+  private Map<String, Object> frozen;
 
   /**
    * @param phases 1 or 3 (a three-phase meter on a one-phase charge still reports three voltages)
@@ -33,6 +36,7 @@ public final class Meter {
     this.phases = phases;
     this.nominalVolts = nominalVolts;
     this.importKWh = startKWh;
+    this.loadedPhases = phases;
     this.noise = new SplittableRandom(seed);
   }
 
@@ -49,10 +53,41 @@ public final class Meter {
     }
   }
 
-  /** Sets the true power from {@code nanos} on (W, ≥ 0). */
+  /** Sets the true power from {@code nanos} on (W, ≥ 0), spread over all the meter's phases. */
   public synchronized void setPower(long nanos, double watts) {
+    setPower(nanos, watts, phases);
+  }
+
+  /** Sets the true power from {@code nanos} on, carried by the first {@code phasesUsed} phases. */
+  public synchronized void setPower(long nanos, double watts, int phasesUsed) {
     advanceTo(nanos);
     powerW = Math.max(0, watts);
+    loadedPhases = Math.max(1, Math.min(phases, phasesUsed));
+  }
+
+  /**
+   * The register starts again from 0 at {@code nanos} (a meter swap or a counter reset); the true
+   * energy ({@link #trueImportKWh()}) carries on.
+   */
+  public synchronized void resetRegister(long nanos) {
+    advanceTo(nanos);
+    resetOffsetKWh += importKWh;
+    importKWh = 0;
+  }
+
+  /** While frozen, every reading repeats the last one (a stuck meter). */
+  public synchronized void freeze(boolean on) {
+    freezeRequested = on;
+    if (!on) {
+      frozen = null;
+    }
+  }
+
+  private boolean freezeRequested;
+
+  /** Energy through the meter since its start, across register resets (kWh). */
+  public synchronized double trueImportKWh() {
+    return importKWh + resetOffsetKWh;
   }
 
   public synchronized double powerW() {
@@ -71,12 +106,15 @@ public final class Meter {
   /** What the meter shows at {@code nanos}, by reading key (the keys of the meter profiles). */
   public synchronized Map<String, Object> readings(long nanos) {
     advanceTo(nanos);
+    if (freezeRequested && frozen != null) {
+      return frozen;
+    }
     Map<String, Object> r = new HashMap<>();
-    double perPhaseW = powerW / phases;
+    double perPhaseW = powerW / loadedPhases;
     double total = 0;
     for (int i = 1; i <= 3; i++) {
-      double v = nominalVolts + (noise.nextDouble() - 0.5) * 2.0;
-      boolean loaded = i <= phases;
+      double v = i <= phases ? nominalVolts + (noise.nextDouble() - 0.5) * 2.0 : 0;
+      boolean loaded = i <= loadedPhases;
       double a = loaded ? perPhaseW / v : 0;
       double w = loaded ? perPhaseW : 0;
       r.put("voltage_l" + i, v);
@@ -89,6 +127,9 @@ public final class Meter {
     r.put("energy_import", importKWh);
     r.put("energy_export", exportKWh);
     r.put("energy_total", importKWh + exportKWh);
+    if (freezeRequested) {
+      frozen = Map.copyOf(r);
+    }
     return r;
   }
 }
