@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "evedge-simulator", mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Hardware-in-the-loop simulator for evedge: a charge point and a vehicle played from a scenario.",
-    subcommands = {Main.DemoCommand.class, Main.Serve.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.DemoCommand.class, Main.Serve.class, io.evedge.simulator.bench.BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

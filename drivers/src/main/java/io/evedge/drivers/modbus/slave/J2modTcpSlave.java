@@ -39,7 +39,7 @@ public final class J2modTcpSlave implements AutoCloseable {
       throws IOException {
     int p = port == 0 ? freePort(host) : port;
     try {
-      ModbusSlave slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), p, 4, false);
+      ModbusSlave slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), p, 32, false);
       for (int unit : unitIds) {
         slave.addProcessImage(unit, new Image(image, unit));
       }

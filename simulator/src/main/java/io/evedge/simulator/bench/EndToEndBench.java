@@ -1,0 +1,186 @@
+package io.evedge.simulator.bench;
+
+import io.evedge.agent.mqtt.LinkOptions;
+import io.evedge.agent.mqtt.MqttIn;
+import io.evedge.agent.mqtt.PahoMqttLink;
+import io.evedge.drivers.modbus.Point;
+import io.evedge.drivers.modbus.Profiles;
+import io.evedge.drivers.modbus.slave.J2modTcpSlave;
+import io.evedge.drivers.modbus.slave.RegisterImage;
+import io.evedge.proto.DeviceProfile;
+import io.evedge.simulator.modbus.ProfileImage;
+import io.evedge.time.SystemScheduler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The end-to-end harness: the simulator's Modbus slave (SDM630 map), the agent as a separate JVM
+ * with the small-board flags, Mosquitto on loopback, and a subscriber in this process.
+ *
+ * <p>Latency is measured from the moment the slave serves a changed register (the total power
+ * takes a new value on every request) to the moment the subscriber receives the signal carrying
+ * that value: both ends are in this process, on one clock. CPU and memory of the agent process come
+ * from /proc over a steady-state window.
+ */
+public final class EndToEndBench {
+
+  /** The flags the Debian package runs the agent with (/etc/default/evedge). */
+  public static final List<String> SMALL_BOARD_FLAGS = List.of("-Xmx24m", "-Xss256k", "-XX:MaxMetaspaceSize=48m",
+      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto");
+
+  private static final Pattern VALUE = Pattern.compile("\"value\":(-?[0-9.]+)");
+  private static final int POWER_ADDRESS = 0x0034;
+
+  /** What to run. */
+  public record Options(Path agentJar, List<String> jvmFlags, Duration warmup, Duration measure) {}
+
+  /** One run's figures. */
+  public record Result(int devices, double hz, int samples, double p50Ms, double p99Ms, double maxMs,
+      double cpuPercent, long rssKb, long peakRssKb, double startToOnlineMs, double startToFirstSignalMs) {}
+
+  private EndToEndBench() {}
+
+  /** One run: {@code devices} meters polled at {@code hz}. */
+  public static Result run(Options o, int devices, double hz) throws Exception {
+    Path dir = Files.createTempDirectory("evedge-bench-");
+    Map<Long, Long> served = new ConcurrentHashMap<>();
+    AtomicLong counter = new AtomicLong(1000);
+    DeviceProfile sdm630 = Profiles.load("eastron-sdm630");
+    Map<String, Object> constant = new HashMap<>();
+    for (Point p : Profiles.points(sdm630)) {
+      constant.put(p.key(), p.key().startsWith("voltage") ? 230.0 : p.key().startsWith("current") ? 16.0 : 0.0);
+    }
+    ProfileImage base = new ProfileImage(sdm630, () -> constant);
+    RegisterImage image = new RegisterImage() {
+      @Override
+      public int[] readRegisters(int unitId, int function, int address, int count) {
+        int[] words = base.readRegisters(unitId, function, address, count);
+        if (unitId == 1 && function == 4 && address <= POWER_ADDRESS && address + count >= POWER_ADDRESS + 2) {
+          long value = counter.incrementAndGet();
+          int bits = Float.floatToIntBits(value);
+          words[POWER_ADDRESS - address] = bits >>> 16;
+          words[POWER_ADDRESS - address + 1] = bits & 0xFFFF;
+          served.put(value, System.nanoTime());
+        }
+        return words;
+      }
+
+      @Override
+      public boolean[] readBits(int unitId, int function, int address, int count) {
+        return base.readBits(unitId, function, address, count);
+      }
+    };
+    int[] units = new int[devices];
+    for (int i = 0; i < devices; i++) {
+      units[i] = i + 1;
+    }
+    List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    try (Mosquitto broker = Mosquitto.start(dir, J2modTcpSlave.freePort("127.0.0.1"));
+        J2modTcpSlave slave = J2modTcpSlave.start("127.0.0.1", 0, image, units);
+        SystemScheduler clock = new SystemScheduler("bench")) {
+      StringBuilder config = new StringBuilder("""
+          device_id: bench
+          state_dir: %s
+          mqtt: {uri: "%s"}
+          modbus:
+          """.formatted(dir.resolve("state"), broker.uri()));
+      long pollMs = Math.round(1000 / hz);
+      for (int i = 1; i <= devices; i++) {
+        config.append("  - {name: m").append(i).append(", profile: eastron-sdm630, tcp: {host: 127.0.0.1, port: ")
+            .append(slave.port()).append("}, unit_id: ").append(i).append(", poll_interval_ms: ").append(pollMs)
+            .append("}\n");
+      }
+      Path configFile = dir.resolve("evedge.yaml");
+      Files.writeString(configFile, config);
+
+      CountDownLatch online = new CountDownLatch(1);
+      CountDownLatch firstSignal = new CountDownLatch(1);
+      long[] marks = new long[2];
+      boolean[] measuring = {false};
+      PahoMqttLink sub = new PahoMqttLink(new LinkOptions(broker.uri(), "bench-sub", null, null, Duration.ofSeconds(30),
+          Duration.ZERO, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), null, "bench"), clock);
+      sub.subscribe("evedge/bench/#", 1, (MqttIn in) -> {
+        long now = System.nanoTime();
+        String body = new String(in.payload(), StandardCharsets.UTF_8);
+        if (in.topic().endsWith("/status") && body.contains("\"online\"") && online.getCount() > 0) {
+          marks[0] = now;
+          online.countDown();
+        } else if (in.topic().endsWith("/signals/charge-wattage")) {
+          if (firstSignal.getCount() > 0) {
+            marks[1] = now;
+            firstSignal.countDown();
+          }
+          Matcher m = VALUE.matcher(body);
+          if (m.find() && measuring[0]) {
+            Long t = served.remove((long) Double.parseDouble(m.group(1)));
+            if (t != null) {
+              latencies.add((now - t) / 1e6);
+            }
+          }
+        }
+      });
+      sub.start();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(o.jvmFlags());
+      cmd.addAll(List.of("-jar", o.agentJar().toString(), "run", "--config", configFile.toString()));
+      long start = System.nanoTime();
+      Process agent = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("agent.log").toFile()).start();
+      try {
+        if (!online.await(30, TimeUnit.SECONDS) || !firstSignal.await(30, TimeUnit.SECONDS)) {
+          throw new IOException("the agent did not come online; see " + dir.resolve("agent.log"));
+        }
+        LockSupport.parkNanos(o.warmup().toNanos());
+        served.clear();
+        measuring[0] = true;
+        double cpu0 = ProcStats.cpuSeconds(agent.pid());
+        long t0 = System.nanoTime();
+        LockSupport.parkNanos(o.measure().toNanos());
+        double cpu1 = ProcStats.cpuSeconds(agent.pid());
+        long t1 = System.nanoTime();
+        measuring[0] = false;
+        long rss = ProcStats.statusKb(agent.pid(), "VmRSS");
+        long hwm = ProcStats.statusKb(agent.pid(), "VmHWM");
+        List<Double> sorted;
+        synchronized (latencies) {
+          sorted = new ArrayList<>(latencies);
+        }
+        Collections.sort(sorted);
+        double cpuPercent = (cpu1 - cpu0) / ((t1 - t0) / 1e9) * 100;
+        return new Result(devices, hz, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
+            sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1), cpuPercent, rss, hwm,
+            (marks[0] - start) / 1e6, (marks[1] - start) / 1e6);
+      } finally {
+        agent.destroy();
+        agent.waitFor(15, TimeUnit.SECONDS);
+        sub.close();
+      }
+    }
+  }
+
+  private static double percentile(List<Double> sorted, double q) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(q * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+}
