@@ -27,18 +27,27 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--write", paramLabel = "FILE", description = "also write the results as Markdown to FILE")
   Path write;
 
+  @Option(names = "--jvm-flags", paramLabel = "FLAGS", description = "the agent's JVM flags (default: the Debian package's)")
+  String jvmFlags;
+
+  @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ",
+      defaultValue = "1x10,1x1,10x10,10x1", description = "which runs (default ${DEFAULT-VALUE})")
+  List<String> runs;
+
   @Override
   public Integer call() throws Exception {
-    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), EndToEndBench.SMALL_BOARD_FLAGS,
+    List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
+    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags,
         Durations.parse(warmup), Durations.parse(measure));
     List<EndToEndBench.Result> results = new ArrayList<>();
-    for (int devices : new int[] {1, 10}) {
-      for (double hz : new double[] {10, 1}) {
-        System.out.printf("running %d device(s) at %s Hz ...%n", devices, fmt(hz));
-        EndToEndBench.Result r = EndToEndBench.run(o, devices, hz);
-        results.add(r);
-        System.out.println("  " + line(r));
-      }
+    for (String run : runs) {
+      String[] dh = run.split("x");
+      int devices = Integer.parseInt(dh[0]);
+      double hz = Double.parseDouble(dh[1]);
+      System.out.printf("running %d device(s) at %s Hz ...%n", devices, fmt(hz));
+      EndToEndBench.Result r = EndToEndBench.run(o, devices, hz);
+      results.add(r);
+      System.out.println("  " + line(r));
     }
     String md = markdown(results, o);
     System.out.println();
