@@ -5,8 +5,8 @@ import io.evedge.agent.Plan;
 import io.evedge.agent.config.ConfigLoader;
 import io.evedge.agent.mqtt.LinkOptions;
 import io.evedge.agent.mqtt.PahoMqttLink;
-import io.evedge.drivers.modbus.slave.J2modTcpSlave;
 import io.evedge.simulator.SimulatedMeter;
+import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.broker.EmbeddedBroker;
 import io.evedge.simulator.model.ChargeCycle;
 import io.evedge.simulator.model.Meter;
@@ -46,7 +46,7 @@ public final class Demo implements AutoCloseable {
   private void run(Options o, PrintStream out, boolean terminal) throws Exception {
     SystemScheduler sim = new SystemScheduler("sim", o.speed());
     resources.push(sim);
-    int brokerPort = o.brokerPort() == 0 ? J2modTcpSlave.freePort("127.0.0.1") : o.brokerPort();
+    int brokerPort = o.brokerPort() == 0 ? ModbusSlaveServer.freePort("127.0.0.1") : o.brokerPort();
     EmbeddedBroker broker = EmbeddedBroker.start(brokerPort);
     resources.push(broker);
 
