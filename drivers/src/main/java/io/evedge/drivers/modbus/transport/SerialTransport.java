@@ -46,7 +46,8 @@ public final class SerialTransport implements ByteTransport {
     try {
       port = SerialPort.getCommPort(settings.port());
     } catch (RuntimeException e) {
-      throw new IOException("no serial port " + settings.port() + ": " + e.getMessage(), e);
+      // jSerialComm refuses a path that does not exist (an adapter unplugged, a typo)
+      throw new IOException("cannot open serial port " + settings.port() + ": no such device, unplugged?", e);
     }
     port.setComPortParameters(settings.baud(), settings.dataBits(), stopBits(settings.stopBits()),
         parity(settings));
