@@ -20,9 +20,10 @@ import java.util.function.LongSupplier;
  * <p>Each transaction: wait until the line has been quiet for the device's minimum gap (at least
  * 3.5 character times on a serial line, "MODBUS over Serial Line V1.02" §2.5.1.1), send the request,
  * then wait — on a condition, with our own deadline — until the reply parser on the transport's
- * reader thread has a valid reply or has rejected it. The deadline is the configured timeout plus the
- * time the request and its reply take on the wire at the port's baud rate, so a long read at 2400
- * baud is not cut short. A timeout, a rejected reply or a broken link is retried at most
+ * reader thread has a valid reply or has rejected it. The device has the configured timeout to start
+ * its reply once the request is on the wire (request wire time at the port's baud rate added), and
+ * once it has started, the reply's own wire time more, so a long read at 2400 baud is not cut short
+ * while a dead device is given up on after the timeout alone. A timeout, a rejected reply or a broken link is retried at most
  * {@code retries} times (0 or 1), at once; an exception reply is a valid answer and is not retried.
  * Every outcome is counted in {@link ModbusStats}.
  *
@@ -123,14 +124,16 @@ public final class FramedModbusClient implements ModbusClient, ByteTransport.Rec
     transactionId = (transactionId + 1) & 0xFFFF;
     byte[] adu = framing.frame(request.unitId(), transactionId, request.pdu());
     ResponseParser parser = new ResponseParser(framing, request, transactionId, options.echo() ? adu : null);
-    long wireNanos = transport.characterNanos()
-        * (adu.length * (options.echo() ? 2L : 1L) + parser.expectedFrameLength());
-    long timeoutNanos = options.timeout().toNanos() + wireNanos;
+    // the device has the timeout to start answering once our request (and its echo) is on the wire,
+    // and the reply's own wire time more once it has started
+    long requestWire = transport.characterNanos() * adu.length * (options.echo() ? 2L : 1L);
+    long replyWire = transport.characterNanos() * parser.expectedFrameLength();
+    long timeoutNanos = options.timeout().toNanos() + requestWire;
     IOException linkLost;
     try {
       lock.lock();
       try {
-        awaitQuiet(timeoutNanos);
+        awaitQuiet(timeoutNanos + replyWire);
         lost = null;
         active = parser;
       } finally {
@@ -145,7 +148,16 @@ public final class FramedModbusClient implements ModbusClient, ByteTransport.Rec
       lock.lock();
       try {
         long remaining = timeoutNanos;
-        while (!parser.finished() && lost == null && remaining > 0) {
+        boolean started = false;
+        while (!parser.finished() && lost == null) {
+          if (!started && parser.frameBytes() > 0) {
+            started = true;
+            remaining += replyWire;
+            timeoutNanos += replyWire;
+          }
+          if (remaining <= 0) {
+            break;
+          }
           remaining = changed.awaitNanos(remaining);
         }
         active = null;
