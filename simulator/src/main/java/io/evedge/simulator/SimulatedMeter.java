@@ -5,6 +5,7 @@ import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.simulator.model.ChargeCycle;
 import io.evedge.simulator.model.Meter;
+import io.evedge.simulator.modbus.EvseValues;
 import io.evedge.simulator.modbus.ModbusSlave;
 import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
@@ -43,11 +44,29 @@ public final class SimulatedMeter implements AutoCloseable {
    */
   public static SimulatedMeter start(String profile, Meter meter, ChargeCycle cycle, Scheduler scheduler,
       String host, int port, int unitId) throws IOException, ConfigException {
+    return start(profile, meter, cycle, scheduler, unitId,
+        slave -> ModbusSlaveServer.tcp(host, port, Framing.TCP, slave));
+  }
+
+  /** Opens the transport a simulated device is served on (Modbus TCP, RTU over TCP, a serial port). */
+  @FunctionalInterface
+  public interface Transport {
+    ModbusSlaveServer open(ModbusSlave slave) throws IOException;
+  }
+
+  /**
+   * Starts serving {@code profile} for unit {@code unitId} on the transport {@code transport} opens.
+   * Profiles of an EVSE controller also get its state: charging (C) while the cycle draws power,
+   * plugged in (B) otherwise, see {@link EvseValues}.
+   */
+  public static SimulatedMeter start(String profile, Meter meter, ChargeCycle cycle, Scheduler scheduler,
+      int unitId, Transport transport) throws IOException, ConfigException {
     DeviceProfile p = Profiles.load(profile);
     long start = scheduler.nanoTime();
     meter.setPower(start, cycle.powerAt(Duration.ZERO));
-    ModbusSlaveServer slave = ModbusSlaveServer.tcp(host, port, Framing.TCP,
-        new ModbusSlave(new ProfileImage(p, () -> meter.readings(scheduler.nanoTime())), Set.of(unitId)));
+    EvseValues evse = new EvseValues(meter);
+    ModbusSlaveServer slave = transport.open(
+        new ModbusSlave(new ProfileImage(p, () -> evse.readings(scheduler.nanoTime())), Set.of(unitId)));
     SimulatedMeter m = new SimulatedMeter(meter, cycle, scheduler, slave, start);
     m.scheduleNextChange();
     return m;

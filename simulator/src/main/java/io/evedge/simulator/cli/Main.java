@@ -1,10 +1,21 @@
 package io.evedge.simulator.cli;
 
+import io.evedge.drivers.modbus.Profiles;
+import io.evedge.drivers.modbus.codec.Framing;
+import io.evedge.drivers.modbus.transport.SerialSettings;
+import io.evedge.proto.DeviceProfile;
+import io.evedge.proto.Parity;
+import io.evedge.proto.SerialDefaults;
 import io.evedge.simulator.SimulatedMeter;
 import io.evedge.simulator.demo.Demo;
 import io.evedge.simulator.model.ChargeCycle;
 import io.evedge.simulator.model.Meter;
+import io.evedge.simulator.modbus.FaultConsole;
+import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.time.SystemScheduler;
+import io.evedge.time.Threads;
+import io.evedge.yaml.ConfigException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -80,38 +91,121 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Serve the simulated hardware only (Modbus TCP slave), for an agent in another process.")
+      description = {"Serve the simulated hardware only (a Modbus slave), for an agent in another process.",
+          "Serves Modbus TCP by default, RTU frames on the TCP port with --rtu-over-tcp, or Modbus RTU on a "
+              + "serial port with --rtu (e.g. one end of: socat pty,raw,echo=0,link=/tmp/ttyA "
+              + "pty,raw,echo=0,link=/tmp/ttyB).",
+          "Faults are injected on command: type 'help' on standard input."})
   static final class Serve implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @CommandLine.Mixin
     ChargeOptionsMixin charge;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default ${DEFAULT-VALUE})")
     String host;
 
-    @Option(names = "--port", defaultValue = "1502", description = "Modbus TCP port (default ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "1502", description = "TCP port (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--profile", defaultValue = "eastron-sdm630", description = "meter profile served (default ${DEFAULT-VALUE})")
+    @Option(names = "--profile", defaultValue = "eastron-sdm630",
+        description = "device profile served: a shipped one (${COMPLETION-CANDIDATES}) or a profile file "
+            + "(default ${DEFAULT-VALUE})", completionCandidates = ShippedProfiles.class)
     String profile;
 
-    @Option(names = "--unit", defaultValue = "1", description = "Modbus unit id (default ${DEFAULT-VALUE})")
-    int unit;
+    @Option(names = "--unit", description = "Modbus unit id (default: the profile's)")
+    Integer unit;
 
     @Option(names = "--phases", defaultValue = "3", description = "1 or 3 (default ${DEFAULT-VALUE})")
     int phases;
 
+    @Option(names = "--rtu", paramLabel = "DEVICE", description = "serve Modbus RTU on this serial port instead of TCP")
+    String rtu;
+
+    @Option(names = "--baud", description = "with --rtu: baud rate (default: the profile's)")
+    Integer baud;
+
+    @Option(names = "--parity", description = "with --rtu: none, even or odd (default: the profile's)")
+    String parity;
+
+    @Option(names = "--stop-bits", description = "with --rtu: 1 or 2 (default: the profile's)")
+    Integer stopBits;
+
+    @Option(names = "--echo", description = "with --rtu: echo each request first, like a 2-wire RS-485 adapter")
+    boolean echo;
+
+    @Option(names = "--line-timing", description = "with --rtu: delay replies by their time on a real line "
+        + "at the baud rate (a pseudo-terminal has none)")
+    boolean lineTiming;
+
+    @Option(names = "--rtu-over-tcp", description = "serve RTU frames on the TCP port, as a serial gateway")
+    boolean rtuOverTcp;
+
+    @Option(names = "--fault", description = "start with this fault, e.g. 'exception 0x02', no-reply, 'slow 800'")
+    String fault;
+
     @Override
     public Integer call() throws Exception {
+      DeviceProfile p;
+      try {
+        p = Profiles.load(profile);
+      } catch (ConfigException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--profile: " + e.getMessage());
+      }
+      int unitId = unit != null ? unit : p.getDefaults().getUnitId();
+      SerialSettings line = rtu == null ? null : serialSettings(p);
       SystemScheduler sim = new SystemScheduler("sim", charge.o.speed);
-      SimulatedMeter meter = SimulatedMeter.start(profile, new Meter(phases, 230, 1000, 42),
-          new ChargeCycle(charge.o.idle, charge.o.charge, charge.o.powerW, true), sim, host, port, unit);
-      System.out.printf("Serving %s on Modbus TCP %s:%d unit %d, speed x%s. Ctrl-C stops.%n", profile, host,
-          meter.port(), unit, charge.o.speed);
+      SimulatedMeter device = SimulatedMeter.start(profile, new Meter(phases, 230, 1000, 42),
+          new ChargeCycle(charge.o.idle, charge.o.charge, charge.o.powerW, true), sim, unitId,
+          slave -> line != null ? ModbusSlaveServer.serial(line, slave)
+              : ModbusSlaveServer.tcp(host, port, rtuOverTcp ? Framing.RTU : Framing.TCP, slave));
+      ModbusSlaveServer server = device.slave();
+      server.echo(echo);
+      if (lineTiming && line != null) {
+        server.emulateLine(line);
+      }
+      FaultConsole console = new FaultConsole(server, System.out);
+      if (fault != null) {
+        System.out.println(console.apply("fault " + fault));
+      }
+      System.out.printf("Serving %s on %s unit %d, speed x%s. Type 'help' for fault commands; Ctrl-C stops.%n",
+          p.getName(), server.endpoint(), unitId, charge.o.speed);
+      Thread stdin = Threads.factory("console").newThread(() -> {
+        try {
+          console.run(System.in);
+        } catch (IOException e) {
+          System.err.println("evedge-simulator: console: " + e.getMessage());
+        }
+      });
+      stdin.start();
       awaitShutdown(() -> {
-        meter.close();
+        device.close();
         sim.close();
       });
       return 0;
+    }
+
+    private SerialSettings serialSettings(DeviceProfile p) {
+      SerialDefaults d = p.getDefaults().getSerial();
+      Parity par = parity == null ? d.getParity() : switch (parity.toLowerCase(java.util.Locale.ROOT)) {
+        case "none", "n" -> Parity.PARITY_NONE;
+        case "even", "e" -> Parity.PARITY_EVEN;
+        case "odd", "o" -> Parity.PARITY_ODD;
+        default -> throw new CommandLine.ParameterException(spec.commandLine(),
+            "--parity: expected none, even or odd, got '" + parity + "'");
+      };
+      return new SerialSettings(rtu, baud != null ? baud : d.hasBaud() ? d.getBaud() : 9600,
+          d.hasDataBits() ? d.getDataBits() : 8, par,
+          stopBits != null ? stopBits : d.hasStopBits() ? d.getStopBits() : 1, false);
+    }
+  }
+
+  /** The shipped profile names, for help and completion. */
+  static final class ShippedProfiles implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Profiles.SHIPPED.iterator();
     }
   }
 
