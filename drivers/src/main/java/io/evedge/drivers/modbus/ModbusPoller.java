@@ -135,11 +135,11 @@ public final class ModbusPoller implements AutoCloseable {
         anyReply = true;
       } catch (ModbusException.Response e) {
         anyReply = true;
-        noteProblem(String.format("block FC%d 0x%04X+%d: %s", block.function(), block.address(), block.count(),
-            e.getMessage()));
+        noteProblem(block.function() + "/" + block.address() + " exception " + e.exceptionCode(), String.format("block FC%d 0x%04X+%d: %s",
+            block.function(), block.address(), block.count(), e.getMessage()));
       } catch (ModbusException.Frame e) {
         failure = e;
-        noteProblem(e.getMessage());
+        noteProblem(block.function() + "/" + block.address() + " " + e.kind(), e.getMessage());
       } catch (ModbusException e) {
         failure = e;
         break;
@@ -183,10 +183,11 @@ public final class ModbusPoller implements AutoCloseable {
     }
   }
 
-  private void noteProblem(String problem) {
-    if (!problem.equals(lastProblem)) {
-      lastProblem = problem;
-      Logger.warn("Modbus device {}: {}", device, problem);
+  /** Logs {@code message} unless a problem of the same {@code kind} was the last one logged. */
+  private void noteProblem(String kind, String message) {
+    if (!kind.equals(lastProblem)) {
+      lastProblem = kind;
+      Logger.warn("Modbus device {}: {}", device, message);
     }
   }
 

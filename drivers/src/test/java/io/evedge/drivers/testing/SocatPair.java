@@ -76,13 +76,18 @@ public final class SocatPair implements AutoCloseable {
   }
 
   /** Both ports vanish, as when a USB adapter is pulled out. */
-  public synchronized void unplug() throws InterruptedException, IOException {
+  public synchronized void unplug() throws IOException {
     if (process == null) {
       return;
     }
     process.destroy();
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
     process = null;
     Files.deleteIfExists(a);
@@ -90,7 +95,7 @@ public final class SocatPair implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException, IOException {
+  public void close() throws IOException {
     unplug();
   }
 }
