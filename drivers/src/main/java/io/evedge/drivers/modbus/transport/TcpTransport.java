@@ -19,6 +19,7 @@ public final class TcpTransport implements ByteTransport {
   private final int connectTimeoutMs;
   private final ThreadFactory threads;
   private final String scheme;
+  private final boolean acceptedSide;
   private Socket accepted;
   private volatile Link link;
 
@@ -28,6 +29,7 @@ public final class TcpTransport implements ByteTransport {
     this.port = port;
     this.connectTimeoutMs = connectTimeoutMs;
     this.accepted = accepted;
+    this.acceptedSide = accepted != null;
     this.threads = Threads.factory(name);
   }
 
@@ -50,7 +52,10 @@ public final class TcpTransport implements ByteTransport {
   public synchronized void connect(Receiver receiver) throws IOException {
     disconnect();
     Socket s;
-    if (accepted != null) {
+    if (acceptedSide) {
+      if (accepted == null) {
+        throw new IOException("the connection from " + endpoint() + " is closed; it cannot be reopened");
+      }
       s = accepted;
       accepted = null;
     } else {
@@ -79,6 +84,9 @@ public final class TcpTransport implements ByteTransport {
         if (n < 0) {
           failure = new IOException("connection closed by " + endpoint());
           break;
+        }
+        if (l.closed) {
+          return;
         }
         receiver.onBytes(buf, 0, n);
       }
