@@ -6,8 +6,9 @@ import io.evedge.agent.mqtt.PahoMqttLink;
 import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
 import io.evedge.agent.signal.SignalTable;
-import io.evedge.drivers.modbus.J2modTcpClient;
+import io.evedge.drivers.modbus.ModbusClients;
 import io.evedge.drivers.modbus.ModbusPoller;
+import io.evedge.drivers.modbus.ModbusStats;
 import io.evedge.proto.AgentConfig;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
@@ -80,12 +81,12 @@ public final class Agent implements AutoCloseable {
     SignalRouter router = new SignalRouter(scheduler, table, plan.derivations());
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = plan.loaded().profiles().get(d.getName());
-      int unit = d.hasUnitId() ? d.getUnitId() : profile.getDefaults().getUnitId();
       ExecutorService io = Threads.serial("modbus-" + d.getName());
       executors.add(io);
-      ModbusPoller poller = new ModbusPoller(d.getName(),
-          new J2modTcpClient(d.getTcp().getHost(), d.getTcp().getPort(), d.getTimeoutMs(), false),
-          unit, plan.readPlans().get(d.getName()), Duration.ofMillis(d.getPollIntervalMs()), scheduler, io,
+      ModbusStats stats = new ModbusStats();
+      ModbusPoller poller = new ModbusPoller(d.getName(), ModbusClients.create(d, profile, stats),
+          ModbusClients.unitId(d, profile), plan.readPlans().get(d.getName()),
+          Duration.ofMillis(d.getPollIntervalMs()), Duration.ofMillis(d.getMaxBackoffMs()), stats, scheduler, io,
           router);
       pollers.add(poller);
       poller.start();

@@ -3,7 +3,7 @@ package io.evedge.agent;
 import io.evedge.agent.config.ConfigLoader;
 import io.evedge.agent.signal.Derivation;
 import io.evedge.agent.signal.MeterDerivations;
-import io.evedge.drivers.modbus.Profiles;
+import io.evedge.drivers.modbus.ModbusClients;
 import io.evedge.drivers.modbus.ReadBlock;
 import io.evedge.proto.AgentConfig;
 import io.evedge.proto.DeviceProfile;
@@ -33,7 +33,7 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     Set<String> taken = new HashSet<>();
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = loaded.profiles().get(d.getName());
-      plans.put(d.getName(), Profiles.plan(profile));
+      plans.put(d.getName(), ModbusClients.plan(d, profile));
       Set<String> keys = profile.getPointsList().stream().map(PointSpec::getKey).collect(Collectors.toSet());
       for (Derivation der : MeterDerivations.forDevice(d.getName(), keys)) {
         // the first device in the config that can feed a signal feeds it
@@ -65,12 +65,13 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     }
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile p = loaded.profiles().get(d.getName());
-      int unit = d.hasUnitId() ? d.getUnitId() : p.getDefaults().getUnitId();
       b.append("  ").append(d.getName()).append(": ").append(p.getName())
-          .append(" at tcp://").append(d.getTcp().getHost()).append(':').append(d.getTcp().getPort())
-          .append(" unit ").append(unit)
+          .append(" at ").append(ModbusClients.endpoint(d, p))
+          .append(" unit ").append(ModbusClients.unitId(d, p))
           .append(", every ").append(d.getPollIntervalMs()).append(" ms, timeout ")
-          .append(d.getTimeoutMs()).append(" ms\n");
+          .append(d.getTimeoutMs()).append(" ms, ").append(d.getRetries() == 0 ? "no retry" : "1 retry");
+      long gap = ModbusClients.minGap(d, p).toMillis();
+      b.append(gap > 0 ? ", " + gap + " ms between requests" : "").append('\n');
       List<ReadBlock> blocks = readPlans.get(d.getName());
       b.append("    ").append(blocks.size()).append(blocks.size() == 1 ? " read" : " reads").append(" per poll: ")
           .append(blocks.stream().map(r -> String.format("FC%d 0x%04X+%d", r.function(), r.address(), r.count()))

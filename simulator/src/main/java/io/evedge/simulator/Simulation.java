@@ -1,66 +1,139 @@
 package io.evedge.simulator;
 
 import io.evedge.drivers.modbus.Profiles;
-import io.evedge.drivers.modbus.slave.J2modTcpSlave;
+import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.drivers.modbus.slave.RegisterImage;
+import io.evedge.proto.FaultType;
 import io.evedge.proto.Scenario;
+import io.evedge.simulator.modbus.ModbusSlave;
+import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
+import io.evedge.simulator.modbus.SlaveFault;
 import io.evedge.simulator.scenario.ScenarioRunner;
 import io.evedge.time.Scheduler;
 import io.evedge.yaml.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.tinylog.Logger;
 
 /**
- * A scenario played on a {@link Scheduler} and served as hardware: the charge point's meter on
- * Modbus TCP (unit 1, the {@code eastron-sdm630} register map).
+ * A scenario played on a {@link Scheduler} and served as hardware: one Modbus slave answering, by
+ * unit id, the charge point's devices (by default the meter with the {@code eastron-sdm630} map at
+ * unit 1 and the EVSE controller with the {@code evedge-sim-evse} map at unit 2), over Modbus TCP,
+ * RTU over TCP or a serial port. The scenario's Modbus faults are injected into that slave.
  */
 public final class Simulation implements AutoCloseable {
 
-  /** Unit id of the meter on the Modbus slave. */
+  /** Unit id of the meter in the default layout. */
   public static final int METER_UNIT = 1;
+  /** Unit id of the EVSE controller in the default layout. */
+  public static final int EVSE_UNIT = 2;
+  /** The default layout: a meter and an EVSE controller. */
+  public static final List<Device> DEFAULT_DEVICES = List.of(
+      new Device("eastron-sdm630", METER_UNIT), new Device("evedge-sim-evse", EVSE_UNIT));
 
   private final ScenarioRunner runner;
-  private final J2modTcpSlave modbus;
+  private final ModbusSlaveServer server;
 
-  private Simulation(ScenarioRunner runner, J2modTcpSlave modbus) {
+  private Simulation(ScenarioRunner runner, ModbusSlaveServer server) {
     this.runner = runner;
-    this.modbus = modbus;
+    this.server = server;
   }
 
-  /** Where to serve and what to write. */
-  public record Options(String host, int modbusPort, Path groundTruth) {}
+  /** A device served: a profile (shipped name or path) at a unit id. */
+  public record Device(String profile, int unitId) {}
 
-  /** Starts the scenario and the servers. */
+  /** Opens the server for a slave: TCP, RTU over TCP, or a serial port. */
+  @FunctionalInterface
+  public interface Transport {
+    ModbusSlaveServer open(ModbusSlave slave) throws IOException;
+
+    /** Modbus TCP on {@code host}:{@code port} (0 = a free port). */
+    static Transport tcp(String host, int port) {
+      return slave -> ModbusSlaveServer.tcp(host, port, Framing.TCP, slave);
+    }
+  }
+
+  /**
+   * Where and what to serve.
+   *
+   * @param groundTruth file the true sessions are appended to, or null
+   */
+  public record Options(Transport transport, List<Device> devices, Path groundTruth) {
+    /** The default devices on Modbus TCP. */
+    public static Options tcp(String host, int port, Path groundTruth) {
+      return new Options(Transport.tcp(host, port), DEFAULT_DEVICES, groundTruth);
+    }
+  }
+
+  /** Starts the scenario and the server. */
   public static Simulation start(Scenario scenario, Scheduler scheduler, Options options)
       throws IOException, ConfigException {
     ScenarioRunner runner = new ScenarioRunner(scenario, scheduler, options.groundTruth());
-    ProfileImage meter = new ProfileImage(Profiles.load("eastron-sdm630"),
-        () -> runner.chargePoint().meter().readings(scheduler.nanoTime()));
-    Map<Integer, RegisterImage> units = Map.of(METER_UNIT, meter);
-    J2modTcpSlave modbus;
+    Map<Integer, RegisterImage> units = new HashMap<>();
+    for (Device d : options.devices()) {
+      // every device reads from the charge point: the EVSE's values include the meter's
+      units.put(d.unitId(), new ProfileImage(Profiles.load(d.profile()), () -> runner.chargePoint().evseReadings()));
+    }
+    ModbusSlave slave = new ModbusSlave(new ByUnit(units), units.keySet());
+    ModbusSlaveServer server;
     try {
-      modbus = J2modTcpSlave.start(options.host(), options.modbusPort(), new ByUnit(units), METER_UNIT);
+      server = options.transport().open(slave);
     } catch (IOException e) {
       runner.close();
       throw e;
     }
+    Simulation s = new Simulation(runner, server);
+    runner.addFaultListener(s::onFault);
     runner.start();
-    return new Simulation(runner, modbus);
+    return s;
+  }
+
+  private boolean onFault(FaultType type, boolean active, double value) {
+    SlaveFault fault = switch (type) {
+      case MODBUS_EXCEPTION -> SlaveFault.exception(Double.isNaN(value) ? 0x04 : (int) value);
+      case MODBUS_NO_REPLY -> SlaveFault.of(SlaveFault.Kind.NO_REPLY);
+      case MODBUS_BAD_CRC -> SlaveFault.of(SlaveFault.Kind.CORRUPT_CRC);
+      default -> null;
+    };
+    if (fault != null) {
+      server.slave().inject(active ? fault : SlaveFault.NONE);
+      return true;
+    }
+    if (type == FaultType.DEVICE_OFFLINE) {
+      try {
+        if (active) {
+          server.vanish();
+        } else {
+          server.reappear();
+        }
+      } catch (IOException e) {
+        Logger.warn("The simulated device cannot come back: {}", e.getMessage());
+      }
+      return true;
+    }
+    return false;
   }
 
   public ScenarioRunner runner() {
     return runner;
   }
 
+  public ModbusSlaveServer server() {
+    return server;
+  }
+
+  /** The TCP port served (0 on a serial port). */
   public int modbusPort() {
-    return modbus.port();
+    return server.port();
   }
 
   @Override
   public void close() throws IOException {
-    modbus.close();
+    server.close();
     runner.close();
   }
 

@@ -1,5 +1,6 @@
 package io.evedge.agent.config;
 
+import io.evedge.drivers.modbus.ModbusClients;
 import io.evedge.drivers.modbus.Profiles;
 import io.evedge.proto.AgentConfig;
 import io.evedge.proto.DeviceProfile;
@@ -16,7 +17,7 @@ import java.util.Set;
 
 /**
  * Loads the agent's YAML configuration strictly (see {@link ProtoYaml}) and checks what the schema
- * alone cannot: every device has a transport, names are unique, profiles exist and load.
+ * alone cannot: every device has exactly one transport, names are unique, profiles exist and load.
  */
 public final class ConfigLoader {
 
@@ -38,9 +39,18 @@ public final class ConfigLoader {
         problems.add(new ConfigException.Problem(source, path + ".name", 0,
             "duplicate device name '" + d.getName() + "'; each device needs its own name"));
       }
-      if (!d.hasTcp()) {
-        problems.add(new ConfigException.Problem(source, path, 0,
-            "no transport: expected tcp: {host: ..., port: ...}"));
+      List<String> transports = ModbusClients.transports(d);
+      if (transports.isEmpty()) {
+        problems.add(new ConfigException.Problem(source, path, 0, "no transport: expected one of "
+            + "tcp: {host: ..., port: 502}, serial: {port: /dev/ttyUSB0, ...} or rtu_over_tcp: {host: ..., port: ...}"));
+      } else if (transports.size() > 1) {
+        problems.add(new ConfigException.Problem(source, path, 0, "two transports ("
+            + String.join(" and ", transports) + "): a device has exactly one of tcp, serial, rtu_over_tcp"));
+      }
+      boolean rtu = d.hasSerial() || d.hasRtuOverTcp();
+      if (rtu && d.hasUnitId() && (d.getUnitId() < 1 || d.getUnitId() > 247)) {
+        problems.add(new ConfigException.Problem(source, path + ".unit_id", 0, "expected 1 to 247 on Modbus RTU "
+            + "(0 is the broadcast address, which no device answers), got " + d.getUnitId()));
       }
       String ref = d.getProfile();
       if (Profiles.isPath(ref) && !Path.of(ref).isAbsolute()) {

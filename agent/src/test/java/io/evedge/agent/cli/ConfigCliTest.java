@@ -109,6 +109,54 @@ class ConfigCliTest {
   }
 
   @Test
+  void serialDeviceTakesLineSettingsFromTheProfile() throws IOException {
+    Result r = checkConfig(GOOD.replace("eastron-sdm630", "eastron-sdm120")
+        .replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {port: /dev/ttyUSB0, echo: true}"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("meter: eastron-sdm120 at rtu:///dev/ttyUSB0 2400 8N1 (echo) unit 1"), r.out());
+  }
+
+  @Test
+  void serialSettingsInTheConfigWin() throws IOException {
+    Result r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}",
+        "serial: {port: /dev/ttyUSB0, baud: 19200, parity: even}\n    min_request_gap_ms: 20"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("at rtu:///dev/ttyUSB0 19200 8E1 unit 1"), r.out());
+    assertTrue(r.out().contains("20 ms between requests"), r.out());
+  }
+
+  @Test
+  void rtuOverTcpIsShown() throws IOException {
+    Result r = checkConfig(GOOD.replace("tcp: {host", "rtu_over_tcp: {host"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("meter: eastron-sdm630 at rtu+tcp://127.0.0.1:1502 unit 1"), r.out());
+  }
+
+  @Test
+  void twoTransportsAreRejected() throws IOException {
+    Result r = checkConfig(GOOD.replace("    tcp: {host: 127.0.0.1, port: 1502}\n",
+        "    tcp: {host: 127.0.0.1, port: 1502}\n    serial: {port: /dev/ttyUSB0}\n"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0]: two transports (tcp and serial): a device has exactly one of tcp, "
+        + "serial, rtu_over_tcp"), r.err());
+  }
+
+  @Test
+  void broadcastUnitOnRtuIsRejected() throws IOException {
+    Result r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {port: /dev/ttyUSB0}")
+        .replace("unit_id: 1", "unit_id: 0"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0].unit_id: expected 1 to 247 on Modbus RTU"), r.err());
+  }
+
+  @Test
+  void serialWithoutPortIsNamed() throws IOException {
+    Result r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {baud: 9600}"));
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("modbus[0].serial.port: missing required key"), r.err());
+  }
+
+  @Test
   void missingFileIsNamed() {
     Result r = run("check-config", "--config", dir.resolve("nope.yaml").toString());
     assertEquals(2, r.code());

@@ -1,6 +1,10 @@
 package io.evedge.drivers.modbus;
 
-/** Root of the Modbus failures a transaction can end with. */
+/**
+ * Root of the Modbus failures a transaction can end with: no reply ({@link Timeout}), no link
+ * ({@link Connection}), a reply that is not a valid answer ({@link Frame}), or a valid exception reply
+ * ({@link Response}, its code shown in hex with its name).
+ */
 public class ModbusException extends Exception {
 
   public ModbusException(String message) {
@@ -27,8 +31,16 @@ public class ModbusException extends Exception {
 
   /** A reply that is not a valid answer: CRC error, short frame, wrong byte count, unit or function. */
   public static final class Frame extends ModbusException {
-    public Frame(String message, Throwable cause) {
-      super(message, cause);
+    private final FrameError kind;
+
+    public Frame(FrameError kind, String message) {
+      super(kind.text() + ": " + message);
+      this.kind = kind;
+    }
+
+    /** What was wrong with the reply. */
+    public FrameError kind() {
+      return kind;
     }
   }
 
@@ -39,6 +51,13 @@ public class ModbusException extends Exception {
     public Response(int functionCode, int exceptionCode) {
       super(String.format("exception reply to function 0x%02X: 0x%02X %s", functionCode, exceptionCode,
           exceptionName(exceptionCode)));
+      this.exceptionCode = exceptionCode;
+    }
+
+    /** The same, prefixed with where it came from. */
+    public Response(String endpoint, int functionCode, int exceptionCode) {
+      super(String.format("%s: exception reply to function 0x%02X: 0x%02X %s", endpoint, functionCode,
+          exceptionCode, exceptionName(exceptionCode)));
       this.exceptionCode = exceptionCode;
     }
 

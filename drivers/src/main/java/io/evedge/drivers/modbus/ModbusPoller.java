@@ -8,11 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.tinylog.Logger;
 
 /**
@@ -20,11 +18,12 @@ import org.tinylog.Logger;
  * the scheduler hands one poll (the profile's read plan, in order) to the device's thread, and a
  * tick that finds the previous poll still running is skipped and counted.
  *
- * <p>A poll that fails to get a reply (after the client's one retry) marks the device
- * {@link DeviceState#OFFLINE} at once and it is then polled with exponential backoff, up to
- * {@code maxBackoff}; the first reply marks it {@link DeviceState#ONLINE}. An exception reply to one
- * block is counted with its code and the other blocks are still read. Problems are logged once per
- * episode, not once per poll.
+ * <p>A poll in which no block gets a valid reply (after the client's retry) marks the device
+ * {@link DeviceState#OFFLINE} at once; it is then polled with exponential backoff (the interval,
+ * doubled after each failed poll, up to {@code maxBackoff}); the first valid reply marks it
+ * {@link DeviceState#ONLINE}. A timeout or a broken link ends the poll (the device is not there);
+ * an exception reply or a rejected frame only loses its block, and the other blocks are still read.
+ * Problems are logged once per episode, not once per poll; counters are in {@link ModbusStats}.
  */
 public final class ModbusPoller implements AutoCloseable {
 
@@ -34,27 +33,33 @@ public final class ModbusPoller implements AutoCloseable {
   private final List<ReadBlock> plan;
   private final Duration interval;
   private final Duration maxBackoff;
+  private final ModbusStats stats;
   private final Scheduler scheduler;
   private final ExecutorService io;
   private final ReadingSink sink;
   private final AtomicBoolean busy = new AtomicBoolean();
-  private final Stats stats = new Stats();
 
   private volatile Scheduler.Cancellable timer;
   private volatile boolean closed;
-  private DeviceState state = DeviceState.UNKNOWN;
+  private volatile DeviceState state = DeviceState.UNKNOWN;
   private int failedPolls;
-  private long nextPollNanos;
+  private volatile long nextPollNanos;
   private String lastProblem;
 
+  /**
+   * @param maxBackoff longest wait between polls of an offline device (at least the interval)
+   * @param io the device's own single-thread executor, where its transactions block
+   */
   public ModbusPoller(String device, ModbusClient client, int unitId, List<ReadBlock> plan,
-      Duration interval, Scheduler scheduler, ExecutorService io, ReadingSink sink) {
+      Duration interval, Duration maxBackoff, ModbusStats stats, Scheduler scheduler, ExecutorService io,
+      ReadingSink sink) {
     this.device = device;
     this.client = client;
     this.unitId = unitId;
     this.plan = List.copyOf(plan);
     this.interval = interval;
-    this.maxBackoff = Duration.ofSeconds(30).compareTo(interval) > 0 ? Duration.ofSeconds(30) : interval;
+    this.maxBackoff = maxBackoff.compareTo(interval) > 0 ? maxBackoff : interval;
+    this.stats = stats;
     this.scheduler = scheduler;
     this.io = io;
     this.sink = sink;
@@ -66,12 +71,17 @@ public final class ModbusPoller implements AutoCloseable {
   }
 
   /** Counters of this device, for metrics. */
-  public Stats stats() {
+  public ModbusStats stats() {
     return stats;
   }
 
   public String device() {
     return device;
+  }
+
+  /** Whether the device answers, as of its last poll. */
+  public DeviceState state() {
+    return state;
   }
 
   private void tick() {
@@ -100,12 +110,12 @@ public final class ModbusPoller implements AutoCloseable {
     if (closed) {
       return;
     }
+    stats.polls.increment();
     List<Reading> readings = new ArrayList<>();
     ModbusException failure = null;
     boolean anyReply = false;
     for (ReadBlock block : plan) {
       try {
-        stats.transactions.increment();
         Instant at;
         if (block.bits()) {
           boolean[] bits = client.readBits(unitId, block.function(), block.address(), block.count());
@@ -125,31 +135,34 @@ public final class ModbusPoller implements AutoCloseable {
         anyReply = true;
       } catch (ModbusException.Response e) {
         anyReply = true;
-        stats.exceptionReplies.computeIfAbsent(e.exceptionCode(), c -> new LongAdder()).increment();
-        noteProblem(String.format("block 0x%04X+%d: %s", block.address(), block.count(), e.getMessage()));
+        noteProblem(block.function() + "/" + block.address() + " exception " + e.exceptionCode(), String.format("block FC%d 0x%04X+%d: %s",
+            block.function(), block.address(), block.count(), e.getMessage()));
+      } catch (ModbusException.Frame e) {
+        failure = e;
+        noteProblem(block.function() + "/" + block.address() + " " + e.kind(), e.getMessage());
       } catch (ModbusException e) {
-        if (e instanceof ModbusException.Timeout) {
-          stats.timeouts.increment();
-        } else if (e instanceof ModbusException.Frame) {
-          stats.frameErrors.increment();
-        } else {
-          stats.connectionErrors.increment();
-        }
         failure = e;
         break;
       }
     }
-    if (failure != null && !anyReply) {
+    if (!anyReply) {
       onFailedPoll(failure);
       return;
     }
     if (state != DeviceState.ONLINE) {
+      DeviceState was = state;
       state = DeviceState.ONLINE;
       failedPolls = 0;
       nextPollNanos = 0;
-      lastProblem = null;
-      Logger.info("Modbus device {} at {} is online", device, client.endpoint());
+      if (was == DeviceState.OFFLINE) {
+        Logger.info("Modbus device {} at {} answers again ({})", device, client.endpoint(), stats.summary());
+      } else {
+        Logger.info("Modbus device {} at {} is online", device, client.endpoint());
+      }
       sink.onDeviceState(device, DeviceState.ONLINE, "answered");
+    }
+    if (failure == null) {
+      lastProblem = null;
     }
     if (!readings.isEmpty()) {
       sink.onReadings(device, readings);
@@ -157,20 +170,24 @@ public final class ModbusPoller implements AutoCloseable {
   }
 
   private void onFailedPoll(ModbusException e) {
+    stats.failedPolls.increment();
     failedPolls++;
     long backoff = Math.min(maxBackoff.toNanos(), interval.toNanos() << Math.min(failedPolls - 1, 16));
     nextPollNanos = scheduler.nanoTime() + backoff;
+    String why = e == null ? "no valid reply" : e.getMessage();
     if (state != DeviceState.OFFLINE) {
       state = DeviceState.OFFLINE;
-      Logger.warn("Modbus device {} at {} is offline: {}", device, client.endpoint(), e.getMessage());
-      sink.onDeviceState(device, DeviceState.OFFLINE, e.getMessage());
+      lastProblem = why;
+      Logger.warn("Modbus device {} at {} is offline: {}", device, client.endpoint(), why);
+      sink.onDeviceState(device, DeviceState.OFFLINE, why);
     }
   }
 
-  private void noteProblem(String problem) {
-    if (!problem.equals(lastProblem)) {
-      lastProblem = problem;
-      Logger.warn("Modbus device {}: {}", device, problem);
+  /** Logs {@code message} unless a problem of the same {@code kind} was the last one logged. */
+  private void noteProblem(String kind, String message) {
+    if (!kind.equals(lastProblem)) {
+      lastProblem = kind;
+      Logger.warn("Modbus device {}: {}", device, message);
     }
   }
 
@@ -182,15 +199,5 @@ public final class ModbusPoller implements AutoCloseable {
       t.cancel();
     }
     client.close();
-  }
-
-  /** Counters of one device. */
-  public static final class Stats {
-    public final LongAdder transactions = new LongAdder();
-    public final LongAdder timeouts = new LongAdder();
-    public final LongAdder frameErrors = new LongAdder();
-    public final LongAdder connectionErrors = new LongAdder();
-    public final LongAdder overruns = new LongAdder();
-    public final ConcurrentHashMap<Integer, LongAdder> exceptionReplies = new ConcurrentHashMap<>();
   }
 }

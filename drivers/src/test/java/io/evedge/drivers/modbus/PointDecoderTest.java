@@ -9,6 +9,8 @@ import io.evedge.proto.PointSpec;
 import io.evedge.proto.RegisterFunction;
 import io.evedge.proto.WordOrder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Golden register values for every type and word order. The value 0x12345678 is laid out on the
@@ -94,5 +96,55 @@ class PointDecoderTest {
   @Test
   void floatNanIsNoValue() {
     assertNull(decode(DataType.FLOAT32, WordOrder.ABCD, 0x7FC0, 0x0000));
+  }
+
+  /**
+   * Every type in every word order. The register words were derived by hand from the big-endian
+   * bytes of each value (A first): ABCD as they are, CDAB words reversed, BADC bytes swapped in each
+   * word, DCBA both.
+   */
+  @ParameterizedTest(name = "{0} {1}: {2}")
+  @CsvSource(textBlock = """
+      INT16, ABCD, FFFE, -2
+      INT16, CDAB, FFFE, -2
+      INT16, BADC, FEFF, -2
+      INT16, DCBA, FEFF, -2
+      UINT16, ABCD, BEEF, 48879
+      UINT16, CDAB, BEEF, 48879
+      UINT16, BADC, EFBE, 48879
+      UINT16, DCBA, EFBE, 48879
+      INT32, ABCD, F8A4 32EB, -123456789
+      INT32, CDAB, 32EB F8A4, -123456789
+      INT32, BADC, A4F8 EB32, -123456789
+      INT32, DCBA, EB32 A4F8, -123456789
+      UINT32, ABCD, B2D0 5E00, 3000000000
+      UINT32, CDAB, 5E00 B2D0, 3000000000
+      UINT32, BADC, D0B2 005E, 3000000000
+      UINT32, DCBA, 005E D0B2, 3000000000
+      FLOAT32, ABCD, C148 0000, -12.5
+      FLOAT32, CDAB, 0000 C148, -12.5
+      FLOAT32, BADC, 48C1 0000, -12.5
+      FLOAT32, DCBA, 0000 48C1, -12.5
+      INT64, ABCD, FFFF FEE0 8E04 FB35, -1234567890123
+      INT64, CDAB, FB35 8E04 FEE0 FFFF, -1234567890123
+      INT64, BADC, FFFF E0FE 048E 35FB, -1234567890123
+      INT64, DCBA, 35FB 048E E0FE FFFF, -1234567890123
+      UINT64, ABCD, AB54 A98C EB1F 0AD2, 12345678901234567890
+      UINT64, CDAB, 0AD2 EB1F A98C AB54, 12345678901234567890
+      UINT64, BADC, 54AB 8CA9 1FEB D20A, 12345678901234567890
+      UINT64, DCBA, D20A 1FEB 8CA9 54AB, 12345678901234567890
+      FLOAT64, ABCD, 406C C400 0000 0000, 230.125
+      FLOAT64, CDAB, 0000 0000 C400 406C, 230.125
+      FLOAT64, BADC, 6C40 00C4 0000 0000, 230.125
+      FLOAT64, DCBA, 0000 0000 00C4 6C40, 230.125
+      """)
+  void everyTypeInEveryWordOrder(DataType type, WordOrder order, String hex, java.math.BigDecimal expected) {
+    String[] parts = hex.split(" ");
+    int[] words = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      words[i] = Integer.parseInt(parts[i], 16);
+    }
+    double value = (Double) decode(type, order, words);
+    assertEquals(expected.doubleValue(), value, Math.abs(expected.doubleValue()) * 1e-15);
   }
 }

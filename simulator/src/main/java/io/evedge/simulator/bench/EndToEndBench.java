@@ -5,9 +5,11 @@ import io.evedge.agent.mqtt.MqttIn;
 import io.evedge.agent.mqtt.PahoMqttLink;
 import io.evedge.drivers.modbus.Point;
 import io.evedge.drivers.modbus.Profiles;
-import io.evedge.drivers.modbus.slave.J2modTcpSlave;
+import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.drivers.modbus.slave.RegisterImage;
 import io.evedge.proto.DeviceProfile;
+import io.evedge.simulator.modbus.ModbusSlave;
+import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
 import io.evedge.time.SystemScheduler;
 import java.io.IOException;
@@ -85,13 +87,13 @@ public final class EndToEndBench {
         return base.readBits(unitId, function, address, count);
       }
     };
-    int[] units = new int[devices];
-    for (int i = 0; i < devices; i++) {
-      units[i] = i + 1;
+    java.util.Set<Integer> units = new java.util.HashSet<>();
+    for (int i = 1; i <= devices; i++) {
+      units.add(i);
     }
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-    try (Mosquitto broker = Mosquitto.start(dir, J2modTcpSlave.freePort("127.0.0.1"));
-        J2modTcpSlave slave = J2modTcpSlave.start("127.0.0.1", 0, image, units);
+    try (Mosquitto broker = Mosquitto.start(dir, ModbusSlaveServer.freePort("127.0.0.1"));
+        ModbusSlaveServer slave = ModbusSlaveServer.tcp("127.0.0.1", 0, Framing.TCP, new ModbusSlave(image, units));
         SystemScheduler clock = new SystemScheduler("bench")) {
       StringBuilder config = new StringBuilder("""
           device_id: bench

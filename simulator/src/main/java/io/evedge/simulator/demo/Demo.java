@@ -5,7 +5,7 @@ import io.evedge.agent.Plan;
 import io.evedge.agent.config.ConfigLoader;
 import io.evedge.agent.mqtt.LinkOptions;
 import io.evedge.agent.mqtt.PahoMqttLink;
-import io.evedge.drivers.modbus.slave.J2modTcpSlave;
+import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.proto.Scenario;
 import io.evedge.simulator.Simulation;
 import io.evedge.simulator.broker.EmbeddedBroker;
@@ -52,13 +52,13 @@ public final class Demo implements AutoCloseable {
     double speed = o.speed() > 0 ? o.speed() : o.scenario().getSpeed();
     SystemScheduler sim = new SystemScheduler("sim", speed);
     resources.push(sim);
-    int brokerPort = o.brokerPort() == 0 ? J2modTcpSlave.freePort("127.0.0.1") : o.brokerPort();
+    int brokerPort = o.brokerPort() == 0 ? ModbusSlaveServer.freePort("127.0.0.1") : o.brokerPort();
     EmbeddedBroker broker = EmbeddedBroker.start(brokerPort);
     resources.push(broker);
 
     Path stateDir = o.stateDir() != null ? o.stateDir() : Files.createTempDirectory("evedge-demo-");
     Path truth = stateDir.resolve("ground-truth.jsonl");
-    Simulation simulation = Simulation.start(o.scenario(), sim, new Simulation.Options("127.0.0.1", 0, truth));
+    Simulation simulation = Simulation.start(o.scenario(), sim, Simulation.Options.tcp("127.0.0.1", 0, truth));
     resources.push(simulation);
 
     // poll four times a second of wall time, whatever the speed
@@ -77,9 +77,15 @@ public final class Demo implements AutoCloseable {
             tcp: {host: 127.0.0.1, port: %d}
             unit_id: %d
             poll_interval_ms: %d
+          - name: evse
+            profile: evedge-sim-evse
+            tcp: {host: 127.0.0.1, port: %3$d}
+            unit_id: %6$d
+            poll_interval_ms: %5$d
         location: {name: Demo garage, latitude: 51.5014, longitude: -0.1419}
         tariff: {currency: EUR, energy_price_per_kwh: 0.30}
-        """.formatted(stateDir, broker.uri(), simulation.modbusPort(), Simulation.METER_UNIT, pollMs));
+        """.formatted(stateDir, broker.uri(), simulation.modbusPort(), Simulation.METER_UNIT, pollMs,
+        Simulation.EVSE_UNIT));
     Plan plan = Plan.of(ConfigLoader.load(config));
 
     String header = String.format(

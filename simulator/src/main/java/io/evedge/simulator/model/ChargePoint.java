@@ -305,6 +305,8 @@ public final class ChargePoint {
     r.put("cable_locked", locked);
     r.put("charging_enabled", enabled);
     r.put("charging_type", evseSpec.getDc() ? "DC" : "AC");
+    r.put("error_code", rcdTripped ? 1.0 : 0.0);
+    r.put("session_energy", pluggedIn == null ? 0.0 : meter.importKWh() - meterStart);
     return r;
   }
 

@@ -1,4 +1,4 @@
-package io.evedge.drivers.modbus.slave;
+package io.evedge.drivers.modbus.peer;
 
 import com.ghgande.j2mod.modbus.procimg.DigitalIn;
 import com.ghgande.j2mod.modbus.procimg.DigitalOut;
@@ -14,13 +14,15 @@ import com.ghgande.j2mod.modbus.procimg.SimpleInputRegister;
 import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import com.ghgande.j2mod.modbus.slave.ModbusSlave;
 import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
+import io.evedge.drivers.modbus.slave.RegisterImage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /**
- * A Modbus TCP slave (through j2mod) serving a {@link RegisterImage} for one or more unit ids. Used
- * by the simulator to stand in for meters and EVSE controllers.
+ * j2mod's Modbus TCP slave (or its RTU-over-TCP slave) serving a {@link RegisterImage}: an
+ * independent implementation of the protocol, so tests can check our own client against a peer we did
+ * not write.
  */
 public final class J2modTcpSlave implements AutoCloseable {
 
@@ -35,11 +37,11 @@ public final class J2modTcpSlave implements AutoCloseable {
   /**
    * Starts a slave on {@code host}:{@code port} (0 picks a free port) answering {@code unitIds}.
    */
-  public static J2modTcpSlave start(String host, int port, RegisterImage image, int... unitIds)
-      throws IOException {
+  public static J2modTcpSlave start(String host, int port, boolean rtuOverTcp, RegisterImage image,
+      int... unitIds) throws IOException {
     int p = port == 0 ? freePort(host) : port;
     try {
-      ModbusSlave slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), p, 32, false);
+      ModbusSlave slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), p, 4, rtuOverTcp);
       for (int unit : unitIds) {
         slave.addProcessImage(unit, new Image(image, unit));
       }

@@ -1,0 +1,43 @@
+package io.evedge.drivers.modbus.transport;
+
+import java.io.IOException;
+
+/**
+ * A byte stream to one device (or, in the simulator, from one master): a TCP connection or a serial
+ * port. Bytes are pushed to a {@link Receiver} on the transport's own reader thread as they arrive,
+ * so the caller waits for a reply with a deadline of its own choosing instead of setting timeouts on
+ * the port for each request.
+ */
+public interface ByteTransport {
+
+  /** Where received bytes go. Called on the transport's reader thread: return quickly, never block. */
+  interface Receiver {
+
+    /** {@code len} bytes arrived; the array is reused after the call returns. */
+    void onBytes(byte[] b, int off, int len);
+
+    /** The link broke (not called after {@link #disconnect()}); the next use reconnects. */
+    void onClosed(IOException cause);
+  }
+
+  /** Opens the link and starts delivering bytes to {@code receiver}. */
+  void connect(Receiver receiver) throws IOException;
+
+  /** Whether the link is open. */
+  boolean isConnected();
+
+  /** Writes a whole frame. */
+  void send(byte[] frame) throws IOException;
+
+  /** Closes the link; harmless when closed. */
+  void disconnect();
+
+  /** Where the link goes, for logs: {@code tcp://10.0.0.5:502}, {@code /dev/ttyUSB0 9600 8N1}. */
+  String endpoint();
+
+  /**
+   * Time one character takes on the wire in nanoseconds (start, data, parity and stop bits at the
+   * baud rate), or 0 when the link has no character timing (TCP).
+   */
+  long characterNanos();
+}
