@@ -87,10 +87,23 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
           .append("  <- ").append(d.device()).append(' ').append(String.join(", ", d.inputs()))
           .append('\n');
     }
+    b.append(sessions());
     b.append("\nTopics:\n");
     b.append("  ").append(topics.status()).append("  (retained; \"offline\" is the will)\n");
     b.append("  ").append(topics.base()).append("/signals/<name>  (retained, QoS ").append(m.getSignalQos())
         .append(")\n");
+    b.append("  ").append(topics.records()).append("  (charge records, QoS 1)\n");
     return b.toString();
+  }
+
+  /** The charge-session part of {@link #describe}. */
+  private String sessions() {
+    io.evedge.agent.session.SessionSettings s = io.evedge.agent.session.SessionSettings.of(loaded);
+    io.evedge.proto.SessionConfig sc = s.session();
+    return "\nCharge sessions:\n"
+        + "  detection: " + s.sources().describe() + "\n"
+        + "  journal:   " + s.stateDir().resolve("session") + ", synced every " + sc.getJournalSyncS() + " s\n"
+        + "  records:   " + s.stateDir().resolve("records") + ", kept " + s.records().getRetentionDays()
+        + " days / " + s.records().getRetentionBytes() + " bytes; dates in " + s.zone() + "\n";
   }
 }
