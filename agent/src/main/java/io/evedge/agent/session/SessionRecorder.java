@@ -142,6 +142,7 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
 
   private final AtomicInteger recordsMade = new AtomicInteger();
   private final AtomicInteger ioErrors = new AtomicInteger();
+  private final Set<String> failedDeliveries = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * @param io where disk work runs, in order (a serial executor; tests pass {@code Runnable::run})
@@ -263,6 +264,14 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     recovering = false;
     endStintAtLastSample();
     close("PowerLoss");
+  }
+
+  /** Stops every timer without syncing anything: what a {@code kill -9} leaves (tests). */
+  void halt() {
+    closed = true;
+    cancel(syncTimer);
+    cancel(debounce);
+    cancel(recoveryTimer);
   }
 
   /** Syncs the journal of an open session (it goes on at the next start) and stops the timers. */
@@ -641,9 +650,12 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     }
   }
 
+  /** After a restart: charging ended at the last sample the journal kept, the last moment known. */
   private void endStintAtLastSample() {
     if (session.state == State.CHARGING) {
-      session.endStint(session.lastSampleT == Session.NONE ? t(scheduler.nanoTime()) : session.lastSampleT);
+      long at = recoveredLastSampleT != Session.NONE ? recoveredLastSampleT
+          : session.lastSampleT != Session.NONE ? session.lastSampleT : t(scheduler.nanoTime());
+      session.endStint(at);
     }
   }
 
@@ -735,7 +747,13 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       publisher.enqueue(record);
       ok = true;
     } catch (IOException | RuntimeException e) {
-      ioError("cannot store or enqueue record " + record.getId() + " (kept in the journal, tried again)", e);
+      if (failedDeliveries.add(record.getId())) {
+        ioError("cannot store or enqueue record " + record.getId() + " (kept in the journal, tried again at "
+            + "every journal sync)", e);
+      } else {
+        ioErrors.incrementAndGet();
+        Logger.debug("Record {} still not delivered: {}", record.getId(), e.getMessage());
+      }
     }
     boolean done = ok;
     scheduler.execute(() -> delivered(record, done));

@@ -101,6 +101,7 @@ final class Rig {
 
   /** The agent is killed now: the recorder is dropped, nothing more reaches it. */
   void kill() {
+    recorder.halt();
     recorder = null;
   }
 
