@@ -59,6 +59,10 @@ final class SampleRing {
   boolean offer(long t, double v1, double v2, double v3, double i1, double i2, double i3, double p, double e,
       double soc) {
     if (pendingN == 0) {
+      if (count == capacity) {
+        // halve before a new stretch begins, so that it is as long as the merged neighbours
+        compact();
+      }
       pendingT = t;
       Arrays.fill(pendingSum, 0);
       Arrays.fill(pendingCount, 0);
@@ -131,7 +135,6 @@ final class SampleRing {
     }
     count = half;
     stride *= 2;
-    pendingN = 0;
   }
 
   /** Empties the ring and sets its stride (a journal's snapshot of a ring follows). */

@@ -85,6 +85,10 @@ class DetectionTest {
     assertTrue(r.getCurveCount() > 10 && r.getCurveCount() <= 100, "curve of " + r.getCurveCount());
     assertEquals(State.UNPLUGGED, rig.recorder.state());
     assertTrue(r.getId().startsWith("cp-test-20261123T100101Z-"), r.getId());
+    assertEquals(r.getEnergyAdded(), rig.energyAddedSignal(), 0.0005, "charge-energyadded holds the session's total");
+    assertEquals(1, rig.signal("charge-chargerecords").getValues().getValuesCount());
+    assertEquals(r.getId(), rig.signal("charge-chargerecords").getValues().getValues(0).getStructValue()
+        .getFieldsOrThrow("id").getStringValue());
     assertEquals(1, r.getSequence());
   }
 
@@ -108,6 +112,8 @@ class DetectionTest {
     assertEquals(3.7 * 20 / 60, first.getEnergyAdded(), 0.005);
 
     rig.cp = "C";
+    rig.run(Duration.ofSeconds(1));
+    assertEquals(0.0, rig.energyAddedSignal(), "charge-energyadded resets when the next session opens");
     rig.setPower(3_700);
     rig.run(Duration.ofMinutes(6));
     rig.cp = "A";
@@ -117,6 +123,9 @@ class DetectionTest {
     ChargeRecord second = rig.published.get(1);
     assertEquals(3.7 * 6 / 60, second.getEnergyAdded(), 0.005);
     assertEquals(2, second.getSequence());
+    assertEquals(2, rig.signal("charge-chargerecords").getValues().getValuesCount());
+    assertEquals(second.getId(), rig.signal("charge-chargerecords").getValues().getValues(0).getStructValue()
+        .getFieldsOrThrow("id").getStringValue(), "most recent first");
     assertFalse(first.getId().equals(second.getId()));
     assertTrue(start(second).isAfter(end(first)));
   }
