@@ -185,9 +185,11 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     Journal.Contents contents = Journal.read(journal.file());
     SessionCheckpoint checkpoint = null;
     List<JournalEntry> ring = new ArrayList<>();
+    Set<String> delivered = new java.util.HashSet<>();
     for (JournalEntry e : contents.entries()) {
       switch (e.getKindCase()) {
         case CLOSING -> undelivered.put(e.getClosing().getId(), e.getClosing());
+        case DELIVERED -> delivered.add(e.getDelivered());
         case CHECKPOINT -> checkpoint = e.getCheckpoint();
         case RING_RESET -> {
           ring.clear();
@@ -198,10 +200,14 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       }
     }
     for (ChargeRecord r : undelivered.values()) {
-      Logger.info("Session {} was closing when the agent stopped: finishing its record", r.getId());
       lastSequence = Math.max(lastSequence, r.getSequence());
     }
-    if (checkpoint != null && !undelivered.containsKey(checkpoint.getId())) {
+    boolean finished = checkpoint != null && undelivered.containsKey(checkpoint.getId());
+    undelivered.keySet().removeAll(delivered);
+    for (ChargeRecord r : undelivered.values()) {
+      Logger.info("Session {} was closing when the agent stopped: finishing its record", r.getId());
+    }
+    if (checkpoint != null && !finished) {
       restore(checkpoint, ring);
     } else if (undelivered.isEmpty() && (!contents.entries().isEmpty() || contents.skippedBytes() > 0)) {
       Logger.warn("Session journal {} holds no open session: removed", journal.file());
@@ -753,6 +759,13 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       } else {
         ioErrors.incrementAndGet();
         Logger.debug("Record {} still not delivered: {}", record.getId(), e.getMessage());
+      }
+    }
+    if (ok) {
+      try {
+        journal.append(List.of(Journal.frame(JournalEntry.newBuilder().setDelivered(record.getId()).build())));
+      } catch (IOException e) {
+        ioError("cannot journal that record " + record.getId() + " was delivered", e);
       }
     }
     boolean done = ok;

@@ -183,6 +183,37 @@ class RecoveryTest {
   }
 
   @Test
+  void aRecordDeliveredWhileANewSessionRunsIsNotSentAgainAfterACrash() throws Exception {
+    Rig rig = new Rig(dir, SessionDetection.SESSION_DETECTION_EVSE, "");
+    rig.cp = "C";
+    rig.setPower(11_000);
+    rig.run(Duration.ofMinutes(10));
+    Path records = dir.resolve("records");
+    Path moved = dir.resolve("records-away");
+    Files.move(records, moved);
+    Files.writeString(records, "not a directory");
+    rig.cp = "A";
+    rig.setPower(0);
+    rig.run(Duration.ofSeconds(20));
+    rig.cp = "C";
+    rig.setPower(3_700);
+    rig.run(Duration.ofSeconds(5));
+    Files.delete(records);
+    Files.move(moved, records);
+    // the retry delivers the first record while the second session's journal still holds it
+    rig.run(Duration.ofSeconds(11));
+    assertEquals(1, rig.published.size());
+    rig.kill();
+    rig.start();
+    rig.run(Duration.ofMinutes(1));
+    assertEquals(1, rig.published.size(), "the journal says it was delivered");
+    rig.cp = "A";
+    rig.setPower(0);
+    rig.run(Duration.ofSeconds(20));
+    assertEquals(2, rig.published.size());
+  }
+
+  @Test
   void aFailedDeliveryIsRetriedWhileTheAgentRuns() throws Exception {
     Rig rig = new Rig(dir, SessionDetection.SESSION_DETECTION_EVSE, "session: {journal_sync_s: 10}");
     rig.cp = "C";
