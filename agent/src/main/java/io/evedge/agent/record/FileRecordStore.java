@@ -16,7 +16,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -330,14 +329,5 @@ public final class FileRecordStore implements RecordStore {
       Logger.warn("Record store: record {} in {} no longer reads: {}", e.id(), file(e.fileDate()), ex.getMessage());
       return null;
     }
-  }
-
-  /** Ids by date, for tests and diagnostics. */
-  synchronized Map<LocalDate, List<String>> idsByDate() {
-    Map<LocalDate, List<String>> out = new HashMap<>();
-    for (Entry e : entries) {
-      out.computeIfAbsent(e.date(), d -> new ArrayList<>()).add(e.id());
-    }
-    return out;
   }
 }

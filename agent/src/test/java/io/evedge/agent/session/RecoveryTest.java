@@ -39,6 +39,7 @@ class RecoveryTest {
     rig.setPower(11_000);
     rig.run(Duration.ofMinutes(20).plusSeconds(7));
     assertTrue(Files.exists(journal()));
+    String id = rig.recorder.session().id;
 
     rig.kill();
     rig.idle(Duration.ofMinutes(3));
@@ -56,6 +57,7 @@ class RecoveryTest {
     assertEquals(EnergySource.METER, r.getEnergySource());
     assertEquals(rig.registerKWh - before, r.getEnergyAdded(), 1e-6, "what the meter counted, downtime included");
     assertTrue(r.getInterrupted());
+    assertEquals(id, r.getId(), "the id given at the start survives the restart");
     assertEquals("EVDisconnected", r.getStopReason());
     assertEquals(Rig.T0.plusSeconds(31), RecordBuilder.instant(r.getStartTime()));
     assertFalse(Files.exists(journal()), "the journal goes once the record is stored");
