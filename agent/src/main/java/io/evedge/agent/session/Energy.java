@@ -125,8 +125,14 @@ final class Energy {
       double patch = powerKWh - powerKWhAtMeterLast;
       meterKWh += patch;
       meterCost += powerCost - powerCostAtMeterLast;
-      Logger.warn("Meter register went from {} to {} kWh in {} s ({}): not counted; {} kWh from power instead",
-          meterLast, reg, (t - meterLastT) / 1e9, d < 0 ? "reset or meter swapped" : "more than power allows", patch);
+      String what = "Meter register went from {} to {} kWh in {} s ({}): not counted; {} kWh from power instead";
+      Object[] args = {meterLast, reg, (t - meterLastT) / 1e9, d < 0 ? "reset or meter swapped" : "more than power allows",
+          patch};
+      if (meterAnomalies == 1) {
+        Logger.warn(what + " (further ones in this session at debug level)", args);
+      } else {
+        Logger.debug(what, args);
+      }
       meterLastChangeT = t;
     } else if (d > 0) {
       meterKWh += d;

@@ -237,4 +237,19 @@ class RecoveryTest {
     assertEquals(1, rig.published.size());
     assertFalse(Files.exists(journal()));
   }
+
+  @Test
+  void aCleanStopSyncsTheJournalSoNothingIsLost() throws Exception {
+    Rig rig = new Rig(dir, SessionDetection.SESSION_DETECTION_EVSE, "session: {journal_sync_s: 10}");
+    rig.cp = "C";
+    rig.setPower(11_000);
+    rig.run(Duration.ofSeconds(127));
+    long lastSample = rig.recorder.session().lastSampleT;
+    String energy = rig.recorder.session().energy.toProto().toString();
+    rig.recorder.close();
+    rig.recorder = null;
+    rig.start();
+    assertEquals(lastSample, rig.recorder.session().lastSampleT, "the samples since the last periodic sync too");
+    assertEquals(energy, rig.recorder.session().energy.toProto().toString());
+  }
 }
