@@ -88,10 +88,31 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
           .append("  <- ").append(d.device()).append(' ').append(String.join(", ", d.inputs()))
           .append('\n');
     }
+    b.append(sessions());
     b.append("\nTopics:\n");
     b.append("  ").append(topics.status()).append("  (retained; \"offline\" is the will)\n");
     b.append("  ").append(topics.base()).append("/signals/<name>  (retained, QoS ").append(m.getSignalQos())
         .append(")\n");
+    b.append("  ").append(topics.records()).append("  (charge records, QoS 1)\n");
     return b.toString();
+  }
+
+  /** The charge-session part of {@link #describe}. */
+  private String sessions() {
+    io.evedge.agent.session.SessionSettings s = io.evedge.agent.session.SessionSettings.of(loaded);
+    io.evedge.proto.SessionConfig sc = s.session();
+    String rule = switch (s.sources().mode()) {
+      case SESSION_DETECTION_METER -> "; starts after " + sc.getMeterStartS() + " s at >= " + sc.getChargingPowerW()
+          + " W, ends after " + sc.getMeterEndS() + " s below " + sc.getChargingPowerW() / 2 + " W";
+      case SESSION_DETECTION_OFF -> "";
+      default -> "; unplug debounce " + sc.getReplugDebounceS() + " s";
+    };
+    return "\nCharge sessions:\n"
+        + "  detection: " + s.sources().describe() + rule + "\n"
+        + "  signals:   charge-energyadded (per session), charge-chargerecords (latest "
+        + s.records().getSignalRecords() + ")\n"
+        + "  journal:   " + s.stateDir().resolve("session") + ", synced every " + sc.getJournalSyncS() + " s\n"
+        + "  records:   " + s.stateDir().resolve("records") + ", kept " + s.records().getRetentionDays()
+        + " days / " + s.records().getRetentionBytes() + " bytes; dates in " + s.zone() + "\n";
   }
 }

@@ -68,6 +68,7 @@ public final class ConfigLoader {
         }
       }
     }
+    problems.addAll(io.evedge.agent.session.SessionSettings.problems(config, source));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

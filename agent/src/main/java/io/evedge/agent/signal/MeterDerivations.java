@@ -11,8 +11,8 @@ import java.util.Set;
  *
  * <p>Per-phase values are combined the way a vehicle reports them: {@code charge-voltage} is the
  * mean phase-to-neutral voltage of the live phases, {@code charge-amperage} the mean current of the
- * phases that carry current (16 A on three phases reads 16, not 48), {@code charge-wattage} the total
- * power, and {@code charge-energyadded} the import register's rise since charging last started.
+ * phases that carry current (16 A on three phases reads 16, not 48), and {@code charge-wattage} the
+ * total power. {@code charge-energyadded} is the session recorder's: it counts per session.
  */
 public final class MeterDerivations {
 
@@ -20,9 +20,6 @@ public final class MeterDerivations {
   static final double LIVE_PHASE_V = 50;
   /** A phase below this carries no charging current (A). */
   static final double LOADED_PHASE_A = 0.5;
-  /** Power above which the meter is considered to be charging (W), for the energy baseline. */
-  static final double CHARGING_W = 100;
-
   private MeterDerivations() {}
 
   /** The derivations a device with these reading keys can feed. */
@@ -40,11 +37,6 @@ public final class MeterDerivations {
     }
     if (!watts.isEmpty()) {
       out.add(new Sum(SignalCatalog.WATTAGE, device, watts));
-      if (keys.contains("energy_import")) {
-        List<String> inputs = new ArrayList<>(watts);
-        inputs.add(0, "energy_import");
-        out.add(new EnergyAdded(device, inputs, watts));
-      }
     }
     return out;
   }
@@ -102,65 +94,6 @@ public final class MeterDerivations {
         sum += v;
       }
       return sum;
-    }
-  }
-
-  /**
-   * kWh imported since charging last started: the register is taken as baseline on each rise of
-   * power above {@link #CHARGING_W}, and the value holds after charging ends until the next start.
-   */
-  static final class EnergyAdded implements Derivation {
-    private final String device;
-    private final List<String> inputs;
-    private final List<String> powerKeys;
-    private double baseline = Double.NaN;
-    private double lastRegister = Double.NaN;
-    private boolean charging;
-
-    EnergyAdded(String device, List<String> inputs, List<String> powerKeys) {
-      this.device = device;
-      this.inputs = List.copyOf(inputs);
-      this.powerKeys = List.copyOf(powerKeys);
-    }
-
-    @Override
-    public SignalCatalog.Def signal() {
-      return SignalCatalog.ENERGY_ADDED;
-    }
-
-    @Override
-    public String device() {
-      return device;
-    }
-
-    @Override
-    public List<String> inputs() {
-      return inputs;
-    }
-
-    @Override
-    public Object compute(Map<String, Reading> latest) {
-      double register = value(latest, "energy_import");
-      double power = 0;
-      for (String k : powerKeys) {
-        power += value(latest, k);
-      }
-      if (Double.isNaN(register)) {
-        return null;
-      }
-      boolean nowCharging = power > CHARGING_W;
-      if (nowCharging && !charging) {
-        // the register as it stood before power rose: the previous reading when there is one
-        baseline = Double.isNaN(lastRegister) ? register : lastRegister;
-      }
-      if (!Double.isNaN(power)) {
-        charging = nowCharging;
-      }
-      lastRegister = register;
-      if (Double.isNaN(baseline)) {
-        return 0.0;
-      }
-      return Math.max(0, register - baseline);
     }
   }
 }

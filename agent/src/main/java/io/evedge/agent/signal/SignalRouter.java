@@ -21,6 +21,22 @@ public final class SignalRouter implements ReadingSink {
   private final SignalTable table;
   private final Map<String, List<Derivation>> byDevice = new HashMap<>();
   private final Map<String, Map<String, Reading>> latest = new HashMap<>();
+  private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Also sees every batch of raw readings and every device state change, on the scheduler thread,
+   * after the signals are updated (the session recorder).
+   */
+  public interface Listener {
+    void onReadings(String device, List<Reading> readings);
+
+    void onDeviceState(String device, DeviceState state);
+  }
+
+  /** Adds a listener to the raw readings; add before readings flow. */
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
 
   public SignalRouter(Scheduler scheduler, SignalTable table, List<Derivation> derivations) {
     this.scheduler = scheduler;
@@ -44,6 +60,13 @@ public final class SignalRouter implements ReadingSink {
         }
       });
     }
+    if (!listeners.isEmpty()) {
+      scheduler.execute(() -> {
+        for (Listener l : listeners) {
+          l.onDeviceState(device, state);
+        }
+      });
+    }
   }
 
   private void apply(String device, List<Reading> readings) {
@@ -57,6 +80,9 @@ public final class SignalRouter implements ReadingSink {
     }
     for (Derivation d : byDevice.getOrDefault(device, List.of())) {
       table.set(d.signal(), d.compute(values), time, Quality.GOOD);
+    }
+    for (Listener l : listeners) {
+      l.onReadings(device, readings);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.evedge.agent.signal;
 
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import io.evedge.proto.Quality;
@@ -30,12 +31,15 @@ public final class SignalTable {
   /**
    * Sets a signal. {@code value} is a Double, Boolean or String, or null for "no value"; numbers are
    * rounded to three decimals (float32 registers carry noise beyond that; kWh keep Wh resolution).
+   * A {@link ListValue} is the {@code values} array of a collection signal (charge-chargerecords).
    */
   public void set(SignalCatalog.Def def, Object value, Instant time, Quality quality) {
     SignalValue.Builder b = SignalValue.newBuilder()
         .setTimestamp(timestamp(time))
         .setQuality(value == null && quality == Quality.GOOD ? Quality.UNAVAILABLE : quality);
-    if (value != null) {
+    if (value instanceof ListValue list) {
+      b.setValues(list);
+    } else if (value != null) {
       b.setValue(toValue(value));
     }
     if (!def.unit().isEmpty()) {
@@ -43,7 +47,8 @@ public final class SignalTable {
     }
     SignalValue next = b.build();
     SignalValue prev = current.get(def.name());
-    if (prev != null && prev.getValue().equals(next.getValue()) && prev.getQuality() == next.getQuality()) {
+    if (prev != null && prev.getValue().equals(next.getValue()) && prev.getValues().equals(next.getValues())
+        && prev.getQuality() == next.getQuality()) {
       return;
     }
     current.put(def.name(), next);

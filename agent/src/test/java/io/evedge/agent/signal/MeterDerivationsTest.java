@@ -2,6 +2,7 @@ package io.evedge.agent.signal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.evedge.drivers.Reading;
 import java.time.Instant;
@@ -52,16 +53,8 @@ class MeterDerivationsTest {
   }
 
   @Test
-  void energyAddedCountsFromTheStartOfEachCharge() {
-    Derivation e = find(MeterDerivations.forDevice("meter", SDM630), SignalCatalog.ENERGY_ADDED);
-    assertEquals(0.0, e.compute(readings("energy_import", 100.0, "power_total", 0.0)));
-    assertEquals(0.5, (Double) e.compute(readings("energy_import", 100.5, "power_total", 7000.0)), 1e-9,
-        "the register before power rose is the baseline");
-    assertEquals(7.25, (Double) e.compute(readings("energy_import", 107.25, "power_total", 7000.0)), 1e-9);
-    assertEquals(7.3, (Double) e.compute(readings("energy_import", 107.3, "power_total", 0.0)), 1e-9);
-    assertEquals(7.3, (Double) e.compute(readings("energy_import", 107.3, "power_total", 0.0)), 1e-9,
-        "holds after the charge");
-    assertEquals(0.1, (Double) e.compute(readings("energy_import", 107.4, "power_total", 3000.0)), 1e-9,
-        "a new charge starts from zero");
+  void energyAddedIsTheSessionRecordersNotADerivation() {
+    assertTrue(MeterDerivations.forDevice("meter", SDM630).stream().noneMatch(d -> d.signal() == SignalCatalog.ENERGY_ADDED),
+        "charge-energyadded comes from the session recorder and resets per session");
   }
 }

@@ -77,6 +77,8 @@ class MeterToSubscriberIT {
             profile: eastron-sdm630
             tcp: {host: 127.0.0.1, port: %d}
             poll_interval_ms: 200
+        # the simulated charge lasts 6 s of the agent's (real) time: confirm a session within 1 s
+        session: {meter_start_s: 1, meter_end_s: 5}
         """.formatted(deviceId, dir.resolve("state"), broker.uri(), meter.port()));
     return file;
   }
