@@ -79,6 +79,7 @@ public final class Simulation implements AutoCloseable {
       units.put(d.unitId(), new ProfileImage(Profiles.load(d.profile()), () -> runner.chargePoint().evseReadings()));
     }
     ModbusSlave slave = new ModbusSlave(new ByUnit(units), units.keySet());
+    runner.start();
     ModbusSlaveServer server;
     try {
       server = options.transport().open(slave);
@@ -88,7 +89,6 @@ public final class Simulation implements AutoCloseable {
     }
     Simulation s = new Simulation(runner, server);
     runner.addFaultListener(s::onFault);
-    runner.start();
     return s;
   }
 

@@ -64,14 +64,19 @@ public final class ScenarioRunner implements AutoCloseable {
     return a.compareTo(b) >= 0 ? a : b;
   }
 
-  /** Schedules the timeline from now. */
+  /** Applies the events at time 0 and schedules the rest of the timeline from now. */
   public void start() {
     timers.add(scheduler.scheduleAtFixedRate(chargePoint::step, ChargePoint.STEP, ChargePoint.STEP));
     List<TimelineEvent> events = new ArrayList<>(scenario.getTimelineList());
     events.sort(Comparator.comparing(e -> Durations.parse(e.getAt())));
     for (TimelineEvent e : events) {
       Duration at = Durations.parse(e.getAt());
-      timers.add(scheduler.schedule(() -> apply(e, true), at));
+      if (at.isZero()) {
+        // the state at time 0 is in place before anything is served
+        apply(e, true);
+      } else {
+        timers.add(scheduler.schedule(() -> apply(e, true), at));
+      }
       if (e.getEvent() == io.evedge.proto.EventType.FAULT && !e.getDuration().isEmpty()) {
         timers.add(scheduler.schedule(() -> apply(e, false), at.plus(Durations.parse(e.getDuration()))));
       }

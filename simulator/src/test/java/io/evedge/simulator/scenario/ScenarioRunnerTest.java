@@ -107,7 +107,7 @@ class ScenarioRunnerTest {
     VirtualScheduler clock = new VirtualScheduler(T0);
     ScenarioRunner r = new ScenarioRunner(Scenarios.load("pause-resume"), clock, null);
     r.start();
-    assertEquals(CpState.A, r.chargePoint().cpState());
+    assertEquals(CpState.B, r.chargePoint().cpState(), "plugged at 0 s, not yet authorised");
     clock.advance(Duration.ofMinutes(10));
     assertEquals(CpState.C, r.chargePoint().cpState());
     clock.advance(Duration.ofMinutes(30));
