@@ -3,6 +3,7 @@ package io.evedge.agent;
 import io.evedge.agent.mqtt.LinkOptions;
 import io.evedge.agent.mqtt.MqttLink;
 import io.evedge.agent.mqtt.PahoMqttLink;
+import io.evedge.agent.signal.ReportByException;
 import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
 import io.evedge.agent.signal.SignalTable;
@@ -33,6 +34,8 @@ public final class Agent implements AutoCloseable {
   private final Scheduler scheduler;
   private final MqttLink link;
   private final SignalTable table;
+  private final SignalPublisher publisher;
+  private final ReportByException reportByException;
   private final List<ModbusPoller> pollers = new ArrayList<>();
   private final List<ExecutorService> executors = new ArrayList<>();
 
@@ -41,8 +44,11 @@ public final class Agent implements AutoCloseable {
     this.scheduler = scheduler;
     this.link = link;
     AgentConfig c = plan.loaded().config();
-    this.table = new SignalTable(new SignalPublisher(link, plan.topics(), c.getMqtt().getPayloadFormat(),
-        c.getMqtt().getSignalQos()));
+    this.publisher = new SignalPublisher(link, plan.topics(), c.getMqtt().getPayloadFormat(),
+        c.getMqtt().getSignalQos());
+    this.reportByException = new ReportByException(scheduler, c.getSignals(), publisher);
+    this.table = new SignalTable(reportByException);
+    link.onLinkEvent(reportByException::onLink);
   }
 
   /** An agent that talks to the broker of the configuration through Paho. */
@@ -77,7 +83,8 @@ public final class Agent implements AutoCloseable {
     Logger.info("evedge agent {} starting as {} with {} device(s), {} signal(s)", Version.get(),
         c.getDeviceId(), c.getModbusCount(), plan.derivations().size());
     link.start();
-    SignalRouter router = new SignalRouter(scheduler, table, plan.derivations());
+    SignalRouter router = new SignalRouter(scheduler, table, plan.derivations(), plan.derived());
+    router.start();
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = plan.loaded().profiles().get(d.getName());
       int unit = d.hasUnitId() ? d.getUnitId() : profile.getDefaults().getUnitId();

@@ -1,7 +1,9 @@
 package io.evedge.agent;
 
 import io.evedge.agent.config.ConfigLoader;
+import io.evedge.agent.signal.ChargeDerivations;
 import io.evedge.agent.signal.Derivation;
+import io.evedge.agent.signal.Derived;
 import io.evedge.agent.signal.MeterDerivations;
 import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.ReadBlock;
@@ -23,7 +25,7 @@ import java.util.stream.Collectors;
  * each comes from, the topics. Built without connecting anything; {@code check-config} prints it.
  */
 public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<ReadBlock>> readPlans,
-    List<Derivation> derivations) {
+    List<Derivation> derivations, List<Derived> derived) {
 
   public static Plan of(ConfigLoader.Loaded loaded) {
     AgentConfig c = loaded.config();
@@ -31,18 +33,31 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     Map<String, List<ReadBlock>> plans = new LinkedHashMap<>();
     List<Derivation> derivations = new ArrayList<>();
     Set<String> taken = new HashSet<>();
+    Map<String, Set<String>> keysByDevice = new LinkedHashMap<>();
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = loaded.profiles().get(d.getName());
       plans.put(d.getName(), Profiles.plan(profile));
       Set<String> keys = profile.getPointsList().stream().map(PointSpec::getKey).collect(Collectors.toSet());
-      for (Derivation der : MeterDerivations.forDevice(d.getName(), keys)) {
+      keysByDevice.put(d.getName(), keys);
+      List<Derivation> fed = new ArrayList<>(MeterDerivations.forDevice(d.getName(), keys));
+      fed.addAll(ChargeDerivations.forDevice(d.getName(), keys));
+      for (Derivation der : fed) {
         // the first device in the config that can feed a signal feeds it
         if (taken.add(der.signal().name())) {
           derivations.add(der);
         }
       }
     }
-    return new Plan(loaded, topics, plans, derivations);
+    List<Derived> derived = ChargeDerivations.derived(keysByDevice, taken, c.getSignals(), c.getLocation());
+    return new Plan(loaded, topics, plans, derivations, derived);
+  }
+
+  /** The names of the signals this configuration publishes. */
+  public Set<String> publishedSignals() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    derivations.forEach(d -> out.add(d.signal().name()));
+    derived.forEach(d -> out.add(d.signal().name()));
+    return out;
   }
 
   /** The plan as text for the operator; secrets are never shown. */
@@ -77,14 +92,26 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
               .collect(Collectors.joining(", ")))
           .append('\n');
     }
-    b.append("\nSignals:\n");
-    if (derivations.isEmpty()) {
+    b.append("\nSignals (published on ").append(topics.base()).append("/signals/<name>):\n");
+    if (derivations.isEmpty() && derived.isEmpty()) {
       b.append("  (none: no configured device feeds a signal)\n");
     }
-    int width = derivations.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0);
+    int width = Math.max(derivations.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0),
+        derived.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0));
     for (Derivation d : derivations) {
       b.append("  ").append(String.format("%-" + width + "s", d.signal().name()))
           .append("  <- ").append(d.device()).append(' ').append(String.join(", ", d.inputs()))
+          .append('\n');
+    }
+    for (Derived d : derived) {
+      b.append("  ").append(String.format("%-" + width + "s", d.signal().name()))
+          .append("  <- derived from ").append(String.join(", ", d.inputs())).append('\n');
+    }
+    Set<String> published = publishedSignals();
+    List<String> absent = io.evedge.agent.signal.SignalCatalog.all().keySet().stream()
+        .filter(n -> !published.contains(n)).toList();
+    if (!absent.isEmpty()) {
+      b.append("  not published (no source in this configuration): ").append(String.join(", ", absent))
           .append('\n');
     }
     b.append("\nTopics:\n");

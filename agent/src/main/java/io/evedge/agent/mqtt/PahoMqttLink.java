@@ -61,7 +61,7 @@ public final class PahoMqttLink implements MqttLink {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Map<String, Pending> queuedLatest = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
-  private final List<Consumer<Boolean>> connectionListeners = new ArrayList<>();
+  private final List<Consumer<LinkEvent>> connectionListeners = new ArrayList<>();
   private final java.util.Set<Pending> inFlight =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
   private int receiveMaximum = 65_535;
@@ -124,7 +124,7 @@ public final class PahoMqttLink implements MqttLink {
   }
 
   @Override
-  public void onConnectionChange(Consumer<Boolean> listener) {
+  public void onLinkEvent(Consumer<LinkEvent> listener) {
     events.execute(() -> connectionListeners.add(listener));
   }
 
@@ -328,8 +328,8 @@ public final class PahoMqttLink implements MqttLink {
     for (Subscription s : subscriptions.values()) {
       sendSubscribe(s);
     }
-    for (Consumer<Boolean> l : connectionListeners) {
-      l.accept(true);
+    for (Consumer<LinkEvent> l : connectionListeners) {
+      l.accept(new LinkEvent(true, sessionPresent));
     }
     drain();
   }
@@ -348,8 +348,8 @@ public final class PahoMqttLink implements MqttLink {
     }
     connected = false;
     Logger.warn("Lost the connection to {}: {}", options.uri(), why);
-    for (Consumer<Boolean> l : connectionListeners) {
-      l.accept(false);
+    for (Consumer<LinkEvent> l : connectionListeners) {
+      l.accept(new LinkEvent(false, false));
     }
     scheduleReconnect();
   }
