@@ -1,8 +1,18 @@
 package io.evedge.agent;
 
+import io.evedge.agent.config.ContractConfig;
+import io.evedge.agent.contract.Metrics;
+import io.evedge.agent.contract.Payloads;
+import io.evedge.agent.contract.Schema;
 import io.evedge.agent.mqtt.LinkOptions;
 import io.evedge.agent.mqtt.MqttLink;
 import io.evedge.agent.mqtt.PahoMqttLink;
+import io.evedge.agent.mqtt.TlsContexts;
+import io.evedge.agent.outbox.Outbox;
+import io.evedge.agent.outbox.RecordInbox;
+import io.evedge.agent.record.RecordPublisher;
+import io.evedge.agent.record.RecordStore;
+import io.evedge.agent.request.RequestServer;
 import io.evedge.agent.signal.ReportByException;
 import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
@@ -10,23 +20,31 @@ import io.evedge.agent.signal.SignalTable;
 import io.evedge.drivers.modbus.J2modTcpClient;
 import io.evedge.drivers.modbus.ModbusPoller;
 import io.evedge.proto.AgentConfig;
+import io.evedge.proto.DeviceMetrics;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.MqttConfig;
+import io.evedge.proto.TlsConfig;
 import io.evedge.time.Scheduler;
 import io.evedge.time.Threads;
-import java.nio.charset.StandardCharsets;
+import io.evedge.yaml.ConfigException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.tinylog.Logger;
 
 /**
- * The running agent: drivers → signal table → MQTT, wired from a {@link Plan}. All timers go through
- * the given {@link Scheduler}; blocking I/O runs on one executor per device.
+ * The running agent: drivers → signal table → report by exception → MQTT, records → outbox → MQTT,
+ * requests → request server, wired from a {@link Plan}. All timers go through the given
+ * {@link Scheduler}; blocking I/O runs on one executor per device.
  */
 public final class Agent implements AutoCloseable {
 
@@ -36,23 +54,37 @@ public final class Agent implements AutoCloseable {
   private final SignalTable table;
   private final SignalPublisher publisher;
   private final ReportByException reportByException;
+  private final Payloads payloads;
+  private final Metrics metrics;
   private final List<ModbusPoller> pollers = new ArrayList<>();
   private final List<ExecutorService> executors = new ArrayList<>();
+  // the record store the request server answers from; set by the session recorder's wiring
+  private RecordStore recordStore;
+  private Outbox outbox;
+  private RequestServer requests;
+  private RecordInbox recordInbox;
 
   Agent(Plan plan, Scheduler scheduler, MqttLink link) {
     this.plan = plan;
     this.scheduler = scheduler;
     this.link = link;
     AgentConfig c = plan.loaded().config();
-    this.publisher = new SignalPublisher(link, plan.topics(), c.getMqtt().getPayloadFormat(),
-        c.getMqtt().getSignalQos());
+    MqttConfig m = c.getMqtt();
+    this.payloads = new Payloads(m.getPayloadFormat());
+    this.publisher = new SignalPublisher(link, plan.topics(), m.getPayloadFormat(), m.getSignalQos());
     this.reportByException = new ReportByException(scheduler, c.getSignals(), publisher);
     this.table = new SignalTable(reportByException);
     link.onLinkEvent(reportByException::onLink);
+    Schema.publishOn(link, plan.topics(), m.getPayloadFormat(), Version.get());
+    this.metrics = new Metrics(scheduler);
+    metrics.signals(publisher::published);
+    if (link instanceof PahoMqttLink paho) {
+      metrics.link(paho::connects, paho::losses, paho::lastError);
+    }
   }
 
   /** An agent that talks to the broker of the configuration through Paho. */
-  public static Agent create(Plan plan, Scheduler scheduler) throws MqttException {
+  public static Agent create(Plan plan, Scheduler scheduler) throws MqttException, ConfigException {
     return create(plan, scheduler, options -> {
       try {
         return new PahoMqttLink(options, scheduler);
@@ -63,25 +95,53 @@ public final class Agent implements AutoCloseable {
   }
 
   /** An agent with the MQTT link of the caller's choosing (tests). */
-  public static Agent create(Plan plan, Scheduler scheduler, Function<LinkOptions, MqttLink> links) {
+  public static Agent create(Plan plan, Scheduler scheduler, Function<LinkOptions, MqttLink> links)
+      throws ConfigException {
     return new Agent(plan, scheduler, links.apply(linkOptions(plan)));
   }
 
-  static LinkOptions linkOptions(Plan plan) {
+  static LinkOptions linkOptions(Plan plan) throws ConfigException {
     MqttConfig m = plan.loaded().config().getMqtt();
     String uri = m.getUri().replaceFirst("^mqtt://", "tcp://").replaceFirst("^mqtts://", "ssl://");
-    return new LinkOptions(uri, m.getClientId(), m.getUsername(),
-        m.getPassword().getBytes(StandardCharsets.UTF_8),
+    LinkOptions o = new LinkOptions(uri, m.getClientId(), m.getUsername(),
+        ContractConfig.password(m, System::getenv),
         Duration.ofSeconds(m.getKeepAliveS()), Duration.ofSeconds(m.getSessionExpiryS()),
         Duration.ofMillis(m.getConnectTimeoutMs()), Duration.ofMillis(m.getReconnectMinMs()),
         Duration.ofMillis(m.getReconnectMaxMs()), plan.topics().status(), Version.get());
+    if (m.hasTls()) {
+      TlsConfig t = m.getTls();
+      try {
+        o = o.withTls(TlsContexts.socketFactory(path(t.getCaFile()), path(t.getCertFile()), path(t.getKeyFile())),
+            !t.hasVerifyHostname() || t.getVerifyHostname());
+      } catch (TlsContexts.TlsConfigException e) {
+        throw new ConfigException(plan.loaded().file().toString(), "mqtt.tls", 0, e.getMessage());
+      }
+    }
+    return o;
+  }
+
+  private static Path path(String s) {
+    return s.isEmpty() ? null : Path.of(s);
   }
 
   /** Connects to the broker and starts polling; returns at once. */
   public void start() {
     AgentConfig c = plan.loaded().config();
     Logger.info("evedge agent {} starting as {} with {} device(s), {} signal(s)", Version.get(),
-        c.getDeviceId(), c.getModbusCount(), plan.derivations().size());
+        c.getDeviceId(), c.getModbusCount(), plan.publishedSignals().size());
+    try {
+      outbox = Outbox.open(Path.of(c.getStateDir(), "outbox"), c.getOutbox(), c.getDeviceId(),
+          plan.topics().records(), link, payloads, scheduler);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the outbox under " + c.getStateDir() + ": " + e.getMessage(), e);
+    }
+    metrics.outbox(outbox::metrics);
+    MqttConfig m = c.getMqtt();
+    requests = new RequestServer(plan.topics(), link, recordStore, table::get, plan.publishedSignals(),
+        new RequestServer.Options(m.getRequestMaxBytes(), m.getRequestPageSize(), m.getRequestQueue()),
+        ZoneId.systemDefault(), scheduler);
+    metrics.requests(requests::metrics);
+    requests.start();
     link.start();
     SignalRouter router = new SignalRouter(scheduler, table, plan.derivations(), plan.derived());
     router.start();
@@ -95,8 +155,20 @@ public final class Agent implements AutoCloseable {
           unit, plan.readPlans().get(d.getName()), Duration.ofMillis(d.getPollIntervalMs()), scheduler, io,
           router);
       pollers.add(poller);
+      metrics.device(d.getName(), () -> deviceMetrics(poller.stats()));
       poller.start();
     }
+    if (m.getMetricsIntervalS() > 0) {
+      metrics.start(link, plan.topics().base() + "/metrics", payloads, Duration.ofSeconds(m.getMetricsIntervalS()));
+    }
+    recordInbox = RecordInbox.fromSystemProperty(outbox, scheduler);
+  }
+
+  private static DeviceMetrics deviceMetrics(ModbusPoller.Stats s) {
+    long failed = s.timeouts.sum() + s.frameErrors.sum() + s.connectionErrors.sum()
+        + s.exceptionReplies.values().stream().mapToLong(LongAdder::sum).sum();
+    return DeviceMetrics.newBuilder().setReadsOk(Math.max(0, s.transactions.sum() - failed)).setReadsFailed(failed)
+        .build();
   }
 
   public SignalTable signals() {
@@ -107,6 +179,16 @@ public final class Agent implements AutoCloseable {
     return link;
   }
 
+  /** Where completed records go: the durable outbox (after {@link #start()}). */
+  public RecordPublisher records() {
+    return outbox;
+  }
+
+  /** The agent's health figures, as published on {@code <p>/metrics}. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   public List<ModbusPoller> pollers() {
     return List.copyOf(pollers);
   }
@@ -114,13 +196,23 @@ public final class Agent implements AutoCloseable {
   /** Stops polling, publishes {@code offline}, disconnects; every thread of the agent ends. */
   @Override
   public void close() {
+    if (recordInbox != null) {
+      recordInbox.close();
+    }
+    metrics.stop();
     for (ModbusPoller p : pollers) {
       p.close();
     }
     for (ExecutorService e : executors) {
       Threads.shutdown(e, 2000);
     }
+    if (requests != null) {
+      requests.close();
+    }
     link.close();
+    if (outbox != null) {
+      outbox.close();
+    }
     Logger.info("evedge agent stopped");
   }
 }

@@ -12,6 +12,7 @@ import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.MqttConfig;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.PointSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,6 +61,27 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     return out;
   }
 
+  private static String passwordText(MqttConfig m) {
+    String p = io.evedge.agent.config.ContractConfig.describePassword(m, System::getenv);
+    return p.isEmpty() ? "" : ", " + p;
+  }
+
+  private static void describeContract(StringBuilder b, AgentConfig c) {
+    MqttConfig m = c.getMqtt();
+    if (m.hasTls()) {
+      io.evedge.proto.TlsConfig t = m.getTls();
+      b.append("TLS:        CA ").append(t.getCaFile().isEmpty() ? "the JVM's trust store" : t.getCaFile())
+          .append(", hostname verification ").append(!t.hasVerifyHostname() || t.getVerifyHostname() ? "on" : "OFF")
+          .append(t.getCertFile().isEmpty() ? "" : ", client certificate " + t.getCertFile()).append('\n');
+    }
+    io.evedge.proto.OutboxConfig o = c.getOutbox();
+    b.append("Outbox:     ").append(Path.of(c.getStateDir(), "outbox")).append(", at most ").append(o.getMaxBytes())
+        .append(" bytes waiting (then new records are refused, never dropped), ").append(o.getWindow())
+        .append(" in flight\n");
+    b.append("Requests:   up to ").append(m.getRequestMaxBytes()).append(" bytes, ").append(m.getRequestPageSize())
+        .append(" records a page, ").append(m.getRequestQueue()).append(" waiting at most\n");
+  }
+
   /** The plan as text for the operator; secrets are never shown. */
   public String describe() {
     AgentConfig c = loaded.config();
@@ -70,10 +92,11 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     b.append("State dir:  ").append(c.getStateDir()).append('\n');
     b.append("MQTT:       ").append(m.getUri()).append(" as client ").append(m.getClientId())
         .append(m.getUsername().isEmpty() ? "" : ", user " + m.getUsername())
-        .append(m.getPassword().isEmpty() ? "" : ", password set")
+        .append(passwordText(m))
         .append("; payloads ").append(m.getPayloadFormat())
         .append(", signals QoS ").append(m.getSignalQos())
         .append(", session expiry ").append(m.getSessionExpiryS()).append(" s\n");
+    describeContract(b, c);
     b.append("\nModbus devices:\n");
     if (c.getModbusCount() == 0) {
       b.append("  (none)\n");
@@ -118,6 +141,14 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     b.append("  ").append(topics.status()).append("  (retained; \"offline\" is the will)\n");
     b.append("  ").append(topics.base()).append("/signals/<name>  (retained, QoS ").append(m.getSignalQos())
         .append(")\n");
+    b.append("  ").append(topics.records()).append("  (QoS 1, each completed charge record from the outbox)\n");
+    b.append("  ").append(topics.base()).append("/schema  (retained, JSON: protobuf descriptor set and version)\n");
+    if (m.getMetricsIntervalS() > 0) {
+      b.append("  ").append(topics.base()).append("/metrics  (retained, every ").append(m.getMetricsIntervalS())
+          .append(" s)\n");
+    }
+    b.append("  ").append(topics.request("#")).append("  (subscribed: charge-records, charge-records-daily, "
+        + "signals/<name>)\n");
     return b.toString();
   }
 }

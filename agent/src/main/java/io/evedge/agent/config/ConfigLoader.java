@@ -58,6 +58,8 @@ public final class ConfigLoader {
         }
       }
     }
+    // the MQTT contract's part: TLS files, password sources, signal policies, defaults
+    config = ContractConfig.check(file, config, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
