@@ -257,11 +257,14 @@ public final class RequestServer implements AutoCloseable {
       throw new RequestError("NOT_FOUND", "no signal '" + name + "'; the signals are "
           + String.join(", ", SignalCatalog.all().keySet()));
     }
+    Optional<SignalValue> body = signals.apply(name);
+    if (body.isPresent()) {
+      return body.get();
+    }
     if (!published.contains(name)) {
       throw new RequestError("NOT_FOUND", "signal " + name + " has no source in this agent's configuration");
     }
-    return signals.apply(name).orElseThrow(() -> new RequestError("NOT_FOUND", "signal " + name
-        + " has no value yet"));
+    throw new RequestError("NOT_FOUND", "signal " + name + " has no value yet");
   }
 
   private RecordStore store() throws RequestError {
