@@ -53,7 +53,8 @@ public final class LinkErrors {
         return "the broker rejected the username or password (reason 0x86 bad user name or password)";
       }
       if (code == 0x87 || code == 0x05) {
-        return "the broker refused the connection: not authorized (reason 0x87)";
+        return "the broker refused the connection: not authorized (reason 0x87); check the username and "
+            + "password (Mosquitto answers a wrong password so) and the broker's ACL";
       }
       if (code == 0x85 || code == 0x02) {
         return "the broker rejected the client id (reason 0x85)";
