@@ -27,7 +27,7 @@ public final class Backend implements AutoCloseable {
 
   /** One received message. */
   public record Received(String topic, byte[] payload, String contentType, byte[] correlationData,
-      boolean retained) {
+      boolean retained, boolean duplicate) {
     public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
@@ -62,7 +62,7 @@ public final class Backend implements AutoCloseable {
         MqttProperties p = m.getProperties();
         synchronized (received) {
           received.add(new Received(topic, m.getPayload(), p == null ? null : p.getContentType(),
-              p == null ? null : p.getCorrelationData(), m.isRetained()));
+              p == null ? null : p.getCorrelationData(), m.isRetained(), m.isDuplicate()));
           received.notifyAll();
         }
       }
