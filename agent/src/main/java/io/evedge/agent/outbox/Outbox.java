@@ -113,7 +113,7 @@ public final class Outbox implements RecordPublisher, AutoCloseable {
         o.pendingBytes += OutboxLog.HEADER + s.length();
       }
       if (!log.recovered().isEmpty()) {
-        Logger.info("Outbox: {} record(s) waiting from before the restart (sequence {} to {})",
+        Logger.info("{} record(s) waiting from before the restart (sequence {} to {})",
             log.recovered().size(), log.recovered().get(0).sequence(),
             log.recovered().get(log.recovered().size() - 1).sequence());
       }
@@ -137,7 +137,7 @@ public final class Outbox implements RecordPublisher, AutoCloseable {
         throw new IOException("the outbox is closed");
       }
       if (!record.getId().isEmpty() && (pendingIds.contains(record.getId()) || recentIds.contains(record.getId()))) {
-        Logger.debug("Outbox: record {} is already queued or published; not queued again", record.getId());
+        Logger.debug("Record {} is already queued or published; not queued again", record.getId());
         return null;
       }
       long seq = log.nextSequence();
@@ -188,7 +188,7 @@ public final class Outbox implements RecordPublisher, AutoCloseable {
       try {
         record = log.read(slot).getRecord();
       } catch (IOException e) {
-        Logger.error("Outbox: cannot read record {} (sequence {}): {}; retrying in {} s", slot.id(),
+        Logger.error("Cannot read record {} (sequence {}): {}; retrying in {} s", slot.id(),
             slot.sequence(), e.getMessage(), REFUSED_RETRY_S);
         retryLater();
         return;
@@ -209,10 +209,10 @@ public final class Outbox implements RecordPublisher, AutoCloseable {
       Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
           ? err.getCause() : err;
       if (cause instanceof PahoMqttLink.RefusedException) {
-        Logger.error("Outbox: {}; record {} stays and is offered again in {} s", cause.getMessage(), slot.id(),
+        Logger.error("{}; record {} stays and is offered again in {} s", cause.getMessage(), slot.id(),
             REFUSED_RETRY_S);
       } else {
-        Logger.debug("Outbox: record {} not delivered ({}); it stays", slot.id(), cause.getMessage());
+        Logger.debug("Record {} not delivered ({}); it stays", slot.id(), cause.getMessage());
       }
       // back in front, in sequence order with the others still in flight
       List<OutboxLog.Slot> back = new ArrayList<>(inFlight);
@@ -267,7 +267,7 @@ public final class Outbox implements RecordPublisher, AutoCloseable {
       log.saveState(ackedThrough, new ArrayList<>(recentIds));
       stateDirty = false;
     } catch (IOException e) {
-      Logger.error("Outbox: cannot record acknowledgements: {}", e.getMessage());
+      Logger.error("Cannot record acknowledgements: {}", e.getMessage());
     }
   }
 

@@ -38,9 +38,24 @@ public final class Backend implements AutoCloseable {
   private final String replyTopic;
 
   public Backend(String uri, String clientId, String... filters) throws MqttException {
+    this(uri, clientId, null, null, "backend/" + clientId + "/replies", filters);
+  }
+
+  /** A backend that logs in as {@code user} and asks for replies on {@code replyTopic}. */
+  public static Backend withLogin(String uri, String clientId, String user, String password, String replyTopic,
+      String... filters) throws MqttException {
+    return new Backend(uri, clientId, user, password, replyTopic, filters);
+  }
+
+  private Backend(String uri, String clientId, String user, String password, String replyTopic, String[] filters)
+      throws MqttException {
     client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
-    replyTopic = "backend/" + clientId + "/replies";
+    this.replyTopic = replyTopic;
     MqttConnectionOptions o = new MqttConnectionOptions();
+    if (user != null) {
+      o.setUserName(user);
+      o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    }
     o.setCleanStart(false);
     o.setSessionExpiryInterval(3600L);
     o.setAutomaticReconnect(true);

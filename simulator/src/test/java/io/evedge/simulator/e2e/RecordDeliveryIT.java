@@ -155,7 +155,7 @@ class RecordDeliveryIT {
         assertEquals(List.of(device + "-1", device + "-2"), ids(backend, p + "/records"));
         Await.until(WAIT, () -> publishesFrom(device) >= 2, "the broker's log");
         assertEquals(2, publishesFrom(device), "the waiting record was published once\n" + second.log());
-        assertTrue(second.log().contains("Outbox: 1 record(s) waiting from before the restart"), second.log());
+        assertTrue(second.log().contains("1 record(s) waiting from before the restart"), second.log());
       }
     }
   }
