@@ -1,10 +1,13 @@
 package io.evedge.agent;
 
+import io.evedge.agent.config.ContractConfig;
+import io.evedge.agent.contract.Metrics;
+import io.evedge.agent.contract.Payloads;
+import io.evedge.agent.contract.Schema;
 import io.evedge.agent.mqtt.LinkOptions;
 import io.evedge.agent.mqtt.MqttLink;
 import io.evedge.agent.mqtt.PahoMqttLink;
 import io.evedge.agent.record.FileRecordStore;
-import io.evedge.agent.record.LinkRecordPublisher;
 import io.evedge.agent.record.RecordBuilder;
 import io.evedge.agent.record.RecordPublisher;
 import io.evedge.agent.record.RecordStore;
@@ -12,6 +15,11 @@ import io.evedge.agent.record.Tariff;
 import io.evedge.agent.session.ClockStatus;
 import io.evedge.agent.session.SessionRecorder;
 import io.evedge.agent.session.SessionSettings;
+import io.evedge.agent.mqtt.TlsContexts;
+import io.evedge.agent.outbox.Outbox;
+import io.evedge.agent.outbox.RecordInbox;
+import io.evedge.agent.request.RequestServer;
+import io.evedge.agent.signal.ReportByException;
 import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
 import io.evedge.agent.signal.SignalTable;
@@ -19,6 +27,7 @@ import io.evedge.drivers.modbus.ModbusClients;
 import io.evedge.drivers.modbus.ModbusPoller;
 import io.evedge.drivers.modbus.ModbusStats;
 import io.evedge.proto.AgentConfig;
+import io.evedge.proto.DeviceMetrics;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.MqttConfig;
@@ -28,6 +37,9 @@ import io.evedge.time.Threads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.evedge.proto.TlsConfig;
+import io.evedge.yaml.ConfigException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +51,9 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.tinylog.Logger;
 
 /**
- * The running agent: drivers → signal table → MQTT, wired from a {@link Plan}. All timers go through
- * the given {@link Scheduler}; blocking I/O runs on one executor per device.
+ * The running agent: drivers → signal table → report by exception → MQTT, records → outbox → MQTT,
+ * requests → request server, wired from a {@link Plan}. All timers go through the given
+ * {@link Scheduler}; blocking I/O runs on one executor per device.
  */
 public final class Agent implements AutoCloseable {
 
@@ -48,22 +61,39 @@ public final class Agent implements AutoCloseable {
   private final Scheduler scheduler;
   private final MqttLink link;
   private final SignalTable table;
+  private final SignalPublisher publisher;
+  private final ReportByException reportByException;
+  private final Payloads payloads;
+  private final Metrics metrics;
   private final List<ModbusPoller> pollers = new ArrayList<>();
   private final List<ExecutorService> executors = new ArrayList<>();
-  private RecordStore records;
+  private RecordStore recordStore;
   private SessionRecorder recorder;
+  private Outbox outbox;
+  private RequestServer requests;
+  private RecordInbox recordInbox;
 
   Agent(Plan plan, Scheduler scheduler, MqttLink link) {
     this.plan = plan;
     this.scheduler = scheduler;
     this.link = link;
     AgentConfig c = plan.loaded().config();
-    this.table = new SignalTable(new SignalPublisher(link, plan.topics(), c.getMqtt().getPayloadFormat(),
-        c.getMqtt().getSignalQos()));
+    MqttConfig m = c.getMqtt();
+    this.payloads = new Payloads(m.getPayloadFormat());
+    this.publisher = new SignalPublisher(link, plan.topics(), m.getPayloadFormat(), m.getSignalQos());
+    this.reportByException = new ReportByException(scheduler, c.getSignals(), publisher);
+    this.table = new SignalTable(reportByException);
+    link.onLinkEvent(reportByException::onLink);
+    Schema.publishOn(link, plan.topics(), m.getPayloadFormat(), Version.get());
+    this.metrics = new Metrics(scheduler);
+    metrics.signals(publisher::published);
+    if (link instanceof PahoMqttLink paho) {
+      metrics.link(paho::connects, paho::losses, paho::lastError);
+    }
   }
 
   /** An agent that talks to the broker of the configuration through Paho. */
-  public static Agent create(Plan plan, Scheduler scheduler) throws MqttException {
+  public static Agent create(Plan plan, Scheduler scheduler) throws MqttException, ConfigException {
     return create(plan, scheduler, options -> {
       try {
         return new PahoMqttLink(options, scheduler);
@@ -74,27 +104,64 @@ public final class Agent implements AutoCloseable {
   }
 
   /** An agent with the MQTT link of the caller's choosing (tests). */
-  public static Agent create(Plan plan, Scheduler scheduler, Function<LinkOptions, MqttLink> links) {
+  public static Agent create(Plan plan, Scheduler scheduler, Function<LinkOptions, MqttLink> links)
+      throws ConfigException {
     return new Agent(plan, scheduler, links.apply(linkOptions(plan)));
   }
 
-  static LinkOptions linkOptions(Plan plan) {
+  static LinkOptions linkOptions(Plan plan) throws ConfigException {
     MqttConfig m = plan.loaded().config().getMqtt();
     String uri = m.getUri().replaceFirst("^mqtt://", "tcp://").replaceFirst("^mqtts://", "ssl://");
-    return new LinkOptions(uri, m.getClientId(), m.getUsername(),
-        m.getPassword().getBytes(StandardCharsets.UTF_8),
+    LinkOptions o = new LinkOptions(uri, m.getClientId(), m.getUsername(),
+        ContractConfig.password(m, System::getenv),
         Duration.ofSeconds(m.getKeepAliveS()), Duration.ofSeconds(m.getSessionExpiryS()),
         Duration.ofMillis(m.getConnectTimeoutMs()), Duration.ofMillis(m.getReconnectMinMs()),
         Duration.ofMillis(m.getReconnectMaxMs()), plan.topics().status(), Version.get());
+    if (m.hasTls()) {
+      TlsConfig t = m.getTls();
+      try {
+        o = o.withTls(TlsContexts.socketFactory(path(t.getCaFile()), path(t.getCertFile()), path(t.getKeyFile())),
+            !t.hasVerifyHostname() || t.getVerifyHostname());
+      } catch (TlsContexts.TlsConfigException e) {
+        throw new ConfigException(plan.loaded().file().toString(), "mqtt.tls", 0, e.getMessage());
+      }
+    }
+    return o;
+  }
+
+  private static Path path(String s) {
+    return s.isEmpty() ? null : Path.of(s);
   }
 
   /** Connects to the broker and starts polling; returns at once. */
   public void start() {
     AgentConfig c = plan.loaded().config();
     Logger.info("evedge agent {} starting as {} with {} device(s), {} signal(s)", Version.get(),
-        c.getDeviceId(), c.getModbusCount(), plan.derivations().size());
+        c.getDeviceId(), c.getModbusCount(), plan.publishedSignals().size());
+    try {
+      outbox = Outbox.open(Path.of(c.getStateDir(), "outbox"), c.getOutbox(), c.getDeviceId(),
+          plan.topics().records(), link, payloads, scheduler);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the outbox under " + c.getStateDir() + ": " + e.getMessage(), e);
+    }
+    metrics.outbox(outbox::metrics);
+    SessionSettings sessions = SessionSettings.of(plan.loaded());
+    try {
+      recordStore = new FileRecordStore(sessions.stateDir().resolve("records"), sessions.zone(),
+          sessions.records().getRetentionDays(), sessions.records().getRetentionBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the record store under " + sessions.stateDir() + ": "
+          + e.getMessage(), e);
+    }
+    MqttConfig m = c.getMqtt();
+    requests = new RequestServer(plan.topics(), link, recordStore, table::get, plan.publishedSignals(),
+        new RequestServer.Options(m.getRequestMaxBytes(), m.getRequestPageSize(), m.getRequestQueue()),
+        sessions.zone(), scheduler);
+    metrics.requests(requests::metrics);
+    requests.start();
     link.start();
-    SignalRouter router = new SignalRouter(scheduler, table, plan.derivations());
+    SignalRouter router = new SignalRouter(scheduler, table, plan.derivations(), plan.derived());
+    router.start();
     startSessions(router);
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = plan.loaded().profiles().get(d.getName());
@@ -106,8 +173,25 @@ public final class Agent implements AutoCloseable {
           Duration.ofMillis(d.getPollIntervalMs()), Duration.ofMillis(d.getMaxBackoffMs()), stats, scheduler, io,
           router);
       pollers.add(poller);
+      metrics.device(d.getName(), () -> deviceMetrics(poller.stats()));
       poller.start();
     }
+    if (m.getMetricsIntervalS() > 0) {
+      metrics.start(link, plan.topics().base() + "/metrics", payloads, Duration.ofSeconds(m.getMetricsIntervalS()));
+    }
+    recordInbox = RecordInbox.fromSystemProperty(outbox, scheduler);
+  }
+
+  private static DeviceMetrics deviceMetrics(ModbusStats s) {
+    long failed = s.failedPolls.sum();
+    return DeviceMetrics.newBuilder()
+        .setReadsOk(Math.max(0, s.polls.sum() - failed))
+        .setReadsFailed(failed)
+        .setTimeouts(s.timeouts.sum())
+        .setFrameErrors(s.frameErrors())
+        .setExceptionReplies(s.exceptionReplies())
+        .setCounters(s.summary())
+        .build();
   }
 
   // ---- charge sessions and records ----
@@ -117,9 +201,6 @@ public final class Agent implements AutoCloseable {
     AgentConfig c = plan.loaded().config();
     SessionSettings s = SessionSettings.of(plan.loaded());
     try {
-      FileRecordStore store = new FileRecordStore(s.stateDir().resolve("records"), s.zone(),
-          s.records().getRetentionDays(), s.records().getRetentionBytes());
-      records = store;
       if (s.sources().mode() == SessionDetection.SESSION_DETECTION_OFF) {
         Logger.info("Session detection is off: no charge records");
         return;
@@ -129,19 +210,13 @@ public final class Agent implements AutoCloseable {
           c.getPlacesList(), tariff);
       ExecutorService io = Threads.serial("journal");
       executors.add(io);
-      recorder = new SessionRecorder(scheduler, s, c.getDeviceId(), table, store, recordPublisher(), builder,
+      recorder = new SessionRecorder(scheduler, s, c.getDeviceId(), table, recordStore, outbox, builder,
           tariff, io, ClockStatus.of(scheduler, s.session().getClockSyncFile()));
       recorder.start();
       router.addListener(recorder);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use the state directory " + s.stateDir() + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Where completed records go after the store: the link for now, the durable outbox once it lands. */
-  private RecordPublisher recordPublisher() {
-    AgentConfig c = plan.loaded().config();
-    return new LinkRecordPublisher(link, plan.topics(), c.getMqtt().getPayloadFormat());
   }
 
   /** Syncs the open session's journal on the scheduler thread, waiting at most two seconds. */
@@ -163,8 +238,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /** The completed charge records on disk (for the request server); null before {@link #start}. */
-  public RecordStore records() {
-    return records;
+  public RecordStore recordStore() {
+    return recordStore;
   }
 
   public SignalTable signals() {
@@ -175,6 +250,16 @@ public final class Agent implements AutoCloseable {
     return link;
   }
 
+  /** Where completed records go: the durable outbox (after {@link #start()}). */
+  public RecordPublisher records() {
+    return outbox;
+  }
+
+  /** The agent's health figures, as published on {@code <p>/metrics}. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   public List<ModbusPoller> pollers() {
     return List.copyOf(pollers);
   }
@@ -182,6 +267,10 @@ public final class Agent implements AutoCloseable {
   /** Stops polling, publishes {@code offline}, disconnects; every thread of the agent ends. */
   @Override
   public void close() {
+    if (recordInbox != null) {
+      recordInbox.close();
+    }
+    metrics.stop();
     for (ModbusPoller p : pollers) {
       p.close();
     }
@@ -189,7 +278,13 @@ public final class Agent implements AutoCloseable {
     for (ExecutorService e : executors) {
       Threads.shutdown(e, 2000);
     }
+    if (requests != null) {
+      requests.close();
+    }
     link.close();
+    if (outbox != null) {
+      outbox.close();
+    }
     Logger.info("evedge agent stopped");
   }
 }

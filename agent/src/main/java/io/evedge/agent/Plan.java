@@ -1,7 +1,9 @@
 package io.evedge.agent;
 
 import io.evedge.agent.config.ConfigLoader;
+import io.evedge.agent.signal.ChargeDerivations;
 import io.evedge.agent.signal.Derivation;
+import io.evedge.agent.signal.Derived;
 import io.evedge.agent.signal.MeterDerivations;
 import io.evedge.drivers.modbus.ModbusClients;
 import io.evedge.drivers.modbus.ReadBlock;
@@ -10,6 +12,7 @@ import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.MqttConfig;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.PointSpec;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,7 +26,7 @@ import java.util.stream.Collectors;
  * each comes from, the topics. Built without connecting anything; {@code check-config} prints it.
  */
 public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<ReadBlock>> readPlans,
-    List<Derivation> derivations) {
+    List<Derivation> derivations, List<Derived> derived) {
 
   public static Plan of(ConfigLoader.Loaded loaded) {
     AgentConfig c = loaded.config();
@@ -31,18 +34,58 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     Map<String, List<ReadBlock>> plans = new LinkedHashMap<>();
     List<Derivation> derivations = new ArrayList<>();
     Set<String> taken = new HashSet<>();
+    Map<String, Set<String>> keysByDevice = new LinkedHashMap<>();
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = loaded.profiles().get(d.getName());
       plans.put(d.getName(), ModbusClients.plan(d, profile));
       Set<String> keys = profile.getPointsList().stream().map(PointSpec::getKey).collect(Collectors.toSet());
-      for (Derivation der : MeterDerivations.forDevice(d.getName(), keys)) {
+      keysByDevice.put(d.getName(), keys);
+      List<Derivation> fed = new ArrayList<>(MeterDerivations.forDevice(d.getName(), keys));
+      fed.addAll(ChargeDerivations.forDevice(d.getName(), keys));
+      for (Derivation der : fed) {
         // the first device in the config that can feed a signal feeds it
         if (taken.add(der.signal().name())) {
           derivations.add(der);
         }
       }
     }
-    return new Plan(loaded, topics, plans, derivations);
+    List<Derived> derived = ChargeDerivations.derived(keysByDevice, taken, c.getSignals(), c.getLocation());
+    return new Plan(loaded, topics, plans, derivations, derived);
+  }
+
+  /** The names of the signals this configuration publishes. */
+  public Set<String> publishedSignals() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    derivations.forEach(d -> out.add(d.signal().name()));
+    derived.forEach(d -> out.add(d.signal().name()));
+    if (io.evedge.agent.session.SessionSettings.of(loaded).sources().mode()
+        != io.evedge.proto.SessionDetection.SESSION_DETECTION_OFF) {
+      // the session recorder's signals
+      out.add(io.evedge.agent.signal.SignalCatalog.ENERGY_ADDED.name());
+      out.add(io.evedge.agent.signal.SignalCatalog.CHARGE_RECORDS.name());
+    }
+    return out;
+  }
+
+  private static String passwordText(MqttConfig m) {
+    String p = io.evedge.agent.config.ContractConfig.describePassword(m, System::getenv);
+    return p.isEmpty() ? "" : ", " + p;
+  }
+
+  private static void describeContract(StringBuilder b, AgentConfig c) {
+    MqttConfig m = c.getMqtt();
+    if (m.hasTls()) {
+      io.evedge.proto.TlsConfig t = m.getTls();
+      b.append("TLS:        CA ").append(t.getCaFile().isEmpty() ? "the JVM's trust store" : t.getCaFile())
+          .append(", hostname verification ").append(!t.hasVerifyHostname() || t.getVerifyHostname() ? "on" : "OFF")
+          .append(t.getCertFile().isEmpty() ? "" : ", client certificate " + t.getCertFile()).append('\n');
+    }
+    io.evedge.proto.OutboxConfig o = c.getOutbox();
+    b.append("Outbox:     ").append(Path.of(c.getStateDir(), "outbox")).append(", at most ").append(o.getMaxBytes())
+        .append(" bytes waiting (then new records are refused, never dropped), ").append(o.getWindow())
+        .append(" in flight\n");
+    b.append("Requests:   up to ").append(m.getRequestMaxBytes()).append(" bytes, ").append(m.getRequestPageSize())
+        .append(" records a page, ").append(m.getRequestQueue()).append(" waiting at most\n");
   }
 
   /** The plan as text for the operator; secrets are never shown. */
@@ -55,10 +98,11 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     b.append("State dir:  ").append(c.getStateDir()).append('\n');
     b.append("MQTT:       ").append(m.getUri()).append(" as client ").append(m.getClientId())
         .append(m.getUsername().isEmpty() ? "" : ", user " + m.getUsername())
-        .append(m.getPassword().isEmpty() ? "" : ", password set")
+        .append(passwordText(m))
         .append("; payloads ").append(m.getPayloadFormat())
         .append(", signals QoS ").append(m.getSignalQos())
         .append(", session expiry ").append(m.getSessionExpiryS()).append(" s\n");
+    describeContract(b, c);
     b.append("\nModbus devices:\n");
     if (c.getModbusCount() == 0) {
       b.append("  (none)\n");
@@ -78,14 +122,26 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
               .collect(Collectors.joining(", ")))
           .append('\n');
     }
-    b.append("\nSignals:\n");
-    if (derivations.isEmpty()) {
+    b.append("\nSignals (published on ").append(topics.base()).append("/signals/<name>):\n");
+    if (derivations.isEmpty() && derived.isEmpty()) {
       b.append("  (none: no configured device feeds a signal)\n");
     }
-    int width = derivations.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0);
+    int width = Math.max(derivations.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0),
+        derived.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0));
     for (Derivation d : derivations) {
       b.append("  ").append(String.format("%-" + width + "s", d.signal().name()))
           .append("  <- ").append(d.device()).append(' ').append(String.join(", ", d.inputs()))
+          .append('\n');
+    }
+    for (Derived d : derived) {
+      b.append("  ").append(String.format("%-" + width + "s", d.signal().name()))
+          .append("  <- derived from ").append(String.join(", ", d.inputs())).append('\n');
+    }
+    Set<String> published = publishedSignals();
+    List<String> absent = io.evedge.agent.signal.SignalCatalog.all().keySet().stream()
+        .filter(n -> !published.contains(n)).toList();
+    if (!absent.isEmpty()) {
+      b.append("  not published (no source in this configuration): ").append(String.join(", ", absent))
           .append('\n');
     }
     b.append(sessions());
@@ -93,7 +149,14 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
     b.append("  ").append(topics.status()).append("  (retained; \"offline\" is the will)\n");
     b.append("  ").append(topics.base()).append("/signals/<name>  (retained, QoS ").append(m.getSignalQos())
         .append(")\n");
-    b.append("  ").append(topics.records()).append("  (charge records, QoS 1)\n");
+    b.append("  ").append(topics.records()).append("  (QoS 1, each completed charge record from the outbox)\n");
+    b.append("  ").append(topics.base()).append("/schema  (retained, JSON: protobuf descriptor set and version)\n");
+    if (m.getMetricsIntervalS() > 0) {
+      b.append("  ").append(topics.base()).append("/metrics  (retained, every ").append(m.getMetricsIntervalS())
+          .append(" s)\n");
+    }
+    b.append("  ").append(topics.request("#")).append("  (subscribed: charge-records, charge-records-daily, "
+        + "signals/<name>)\n");
     return b.toString();
   }
 

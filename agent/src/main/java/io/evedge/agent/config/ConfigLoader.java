@@ -69,6 +69,8 @@ public final class ConfigLoader {
       }
     }
     problems.addAll(io.evedge.agent.session.SessionSettings.problems(config, source));
+    // the MQTT contract's part: TLS files, password sources, signal policies, defaults
+    config = ContractConfig.check(file, config, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

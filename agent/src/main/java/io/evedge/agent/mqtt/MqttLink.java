@@ -33,7 +33,15 @@ public interface MqttLink extends AutoCloseable {
   boolean isConnected();
 
   /** Called on the link's thread with {@code true} on every (re)connect and {@code false} on every loss. */
-  void onConnectionChange(Consumer<Boolean> listener);
+  default void onConnectionChange(Consumer<Boolean> listener) {
+    onLinkEvent(e -> listener.accept(e.connected()));
+  }
+
+  /**
+   * Called on the link's thread on every (re)connect and every loss, with whether the broker resumed
+   * the session. The listener must return quickly.
+   */
+  void onLinkEvent(Consumer<LinkEvent> listener);
 
   /** Publishes the {@code offline} status, disconnects and stops every thread of the link. */
   @Override

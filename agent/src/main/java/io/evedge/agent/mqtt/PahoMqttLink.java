@@ -8,10 +8,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +26,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -38,14 +43,27 @@ import org.tinylog.Logger;
  * session expiry (Paho sends 0 when it is left null); retries the first connect and reconnects on its
  * own, with capped backoff and jitter through the injected {@link Scheduler}; never has more QoS 1/2
  * publishes in flight than the broker's Receive Maximum (Paho throws "too many publishes in progress"
- * instead of waiting); and does no work in Paho's callback threads: every callback is handed to one
- * ordered thread of ours. Paho runs on one executor of ours, so reconnects leak no threads and
- * {@link #close()} leaves none behind.
+ * instead of waiting); and does no work in Paho's threads: every callback is handed to one ordered
+ * thread of ours.
+ *
+ * <p>Retransmission is ours alone. Paho, left with {@code cleanStart=false}, would resend its own
+ * copy of every unacknowledged publish after a reconnect while failing its token, so the caller would
+ * send a second copy (and push Paho past the Receive Maximum). Instead each connection gets a fresh
+ * Paho client, and on a loss the messages in flight go back to the front of our queue in their
+ * original order. Incoming messages are routed by our own topic matching from the one message
+ * callback, so a request the broker delivers between CONNACK and SUBACK of a resumed session is not
+ * lost. All Paho clients share one executor of ours: reconnects leak no threads and {@link #close()}
+ * leaves none behind.
+ *
+ * <p>A PUBACK with a failure reason code (for example 0x87 not authorized, when an ACL forbids the
+ * topic) fails the message's future: the broker has refused it, sending it again would not help.
  */
 public final class PahoMqttLink implements MqttLink {
 
   /** Messages queued while the link is down, beyond which non-coalescing publishes are refused. */
   static final int MAX_QUEUED = 50_000;
+  /** The largest packet the broker may send us (bytes). */
+  static final long MAX_INCOMING_PACKET = 2L * 1024 * 1024;
 
   private enum State { IDLE, CONNECTING, CONNECTED, WAITING, CLOSED }
 
@@ -53,21 +71,23 @@ public final class PahoMqttLink implements MqttLink {
   private final Scheduler scheduler;
   private final ExecutorService events;
   private final ScheduledThreadPoolExecutor pahoThreads;
-  private final MqttAsyncClient client;
   private final Backoff backoff;
 
   // state below is touched only on the events thread
   private State state = State.IDLE;
+  private MqttAsyncClient client;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Map<String, Pending> queuedLatest = new HashMap<>();
-  private final Map<String, Subscription> subscriptions = new HashMap<>();
-  private final List<Consumer<Boolean>> connectionListeners = new ArrayList<>();
-  private final java.util.Set<Pending> inFlight =
-      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+  private final List<Consumer<LinkEvent>> connectionListeners = new ArrayList<>();
+  // in sending order, so a loss puts them back in that order
+  private final Set<Pending> inFlight = new LinkedHashSet<>();
   private int receiveMaximum = 65_535;
   private Scheduler.Cancellable retryTimer;
   private volatile boolean connected;
+  private volatile String lastError = "";
   private final AtomicLong connects = new AtomicLong();
+  private final AtomicLong losses = new AtomicLong();
 
   private record Subscription(String filter, int qos, Consumer<MqttIn> handler) {}
 
@@ -81,6 +101,22 @@ public final class PahoMqttLink implements MqttLink {
     }
   }
 
+  /** A publish the broker acknowledged with a failure reason code. */
+  public static final class RefusedException extends Exception {
+    private final int reasonCode;
+
+    RefusedException(String topic, int reasonCode) {
+      super(String.format("the broker refused the publish to %s: reason 0x%02X %s", topic, reasonCode,
+          LinkErrors.reasonName(reasonCode)));
+      this.reasonCode = reasonCode;
+    }
+
+    /** The MQTT v5 PUBACK reason code. */
+    public int reasonCode() {
+      return reasonCode;
+    }
+  }
+
   public PahoMqttLink(LinkOptions options, Scheduler scheduler) throws MqttException {
     this.options = options;
     this.scheduler = scheduler;
@@ -90,11 +126,14 @@ public final class PahoMqttLink implements MqttLink {
     this.pahoThreads = new ScheduledThreadPoolExecutor(8, Threads.factory("paho"));
     this.pahoThreads.setKeepAliveTime(30, TimeUnit.SECONDS);
     this.pahoThreads.allowCoreThreadTimeOut(true);
-    this.client = new MqttAsyncClient(options.uri(), options.clientId(), new MemoryPersistence(), null,
-        pahoThreads);
-    this.client.setCallback(new Callback());
+    // fail now on a malformed URI rather than at the first connect
+    newClient().close(true);
     this.backoff = new Backoff(options.reconnectMin(), options.reconnectMax(),
         () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  private MqttAsyncClient newClient() throws MqttException {
+    return new MqttAsyncClient(options.uri(), options.clientId(), new MemoryPersistence(), null, pahoThreads);
   }
 
   /** The broker's Receive Maximum from the last CONNACK (65535 when it sent none). */
@@ -107,6 +146,16 @@ public final class PahoMqttLink implements MqttLink {
   /** Number of successful connects so far (first connect and reconnects). */
   public long connects() {
     return connects.get();
+  }
+
+  /** Number of connections lost so far. */
+  public long losses() {
+    return losses.get();
+  }
+
+  /** Why the last connect failed or the last connection was lost, in words; empty when none has. */
+  public String lastError() {
+    return lastError;
   }
 
   @Override
@@ -124,7 +173,7 @@ public final class PahoMqttLink implements MqttLink {
   }
 
   @Override
-  public void onConnectionChange(Consumer<Boolean> listener) {
+  public void onLinkEvent(Consumer<LinkEvent> listener) {
     events.execute(() -> connectionListeners.add(listener));
   }
 
@@ -133,7 +182,7 @@ public final class PahoMqttLink implements MqttLink {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       events.execute(() -> enqueue(new Pending(message, done)));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
     }
     return done;
@@ -145,7 +194,7 @@ public final class PahoMqttLink implements MqttLink {
       Subscription s = new Subscription(filter, qos, handler);
       subscriptions.put(filter, s);
       if (state == State.CONNECTED) {
-        sendSubscribe(s);
+        sendSubscribe(client, List.of(s));
       }
     });
   }
@@ -192,45 +241,87 @@ public final class PahoMqttLink implements MqttLink {
       if (p.message.coalesce()) {
         queuedLatest.remove(p.message.topic(), p);
       }
-      send(p);
+      if (!send(p)) {
+        return;
+      }
     }
   }
 
-  private void send(Pending p) {
+  /** Hands {@code p} to Paho; false when Paho refused it now (it is back at the front of the queue). */
+  private boolean send(Pending p) {
     MqttOut m = p.message;
+    MqttAsyncClient c = client;
     MqttMessage msg = new MqttMessage(m.payload(), m.qos(), m.retained(), properties(m));
     if (m.qos() > 0) {
       inFlight.add(p);
     }
     try {
-      client.publish(m.topic(), msg, null, new MqttActionListener() {
+      c.publish(m.topic(), msg, null, new MqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
+          int[] codes = token.getReasonCodes();
+          int code = codes == null || codes.length == 0 ? 0 : codes[0];
           events.execute(() -> {
             inFlight.remove(p);
-            p.done.complete(null);
+            if (code >= 0x80) {
+              p.done.completeExceptionally(new RefusedException(m.topic(), code));
+            } else {
+              p.done.complete(null);
+            }
             drain();
           });
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable e) {
-          events.execute(() -> {
-            if (!inFlight.remove(p)) {
-              return; // already requeued after a reconnect without session
-            }
-            // lost with the connection: send again after the reconnect
-            requeueFront(p);
-          });
+          events.execute(() -> publishFailed(c, p, e));
         }
       });
+      return true;
     } catch (MqttException e) {
       inFlight.remove(p);
       Logger.debug("Publish to {} refused by Paho ({}); requeued", m.topic(), e.getMessage());
       requeueFront(p);
+      return false;
     }
   }
 
+  private void publishFailed(MqttAsyncClient c, Pending p, Throwable e) {
+    if (p.message.qos() == 0) {
+      p.done.completeExceptionally(e);
+      return;
+    }
+    if (!inFlight.contains(p)) {
+      return; // already requeued with the rest after the loss
+    }
+    if (isConnectionProblem(e)) {
+      // the loss handler puts every message in flight back, in order
+      if (c != client || state != State.CONNECTED) {
+        inFlight.remove(p);
+        requeueFront(p);
+      }
+      return;
+    }
+    inFlight.remove(p);
+    p.done.completeExceptionally(e);
+    drain();
+  }
+
+  private static boolean isConnectionProblem(Throwable e) {
+    if (e instanceof MqttException me) {
+      int r = me.getReasonCode();
+      return r == MqttClientException.REASON_CODE_CONNECTION_LOST
+          || r == MqttClientException.REASON_CODE_CLIENT_DISCONNECTING
+          || r == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED
+          || r == MqttClientException.REASON_CODE_CLIENT_CLOSED
+          || r == MqttClientException.REASON_CODE_CLIENT_TIMEOUT
+          || r == MqttClientException.REASON_CODE_WRITE_TIMEOUT
+          || r == MqttClientException.REASON_CODE_SERVER_DISCONNECTED;
+    }
+    return true;
+  }
+
+  /** Puts {@code p} back at the front of the queue, unless a newer value of its topic is waiting. */
   private void requeueFront(Pending p) {
     if (state == State.CLOSED) {
       p.done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
@@ -246,7 +337,6 @@ public final class PahoMqttLink implements MqttLink {
       queuedLatest.put(p.message.topic(), p);
     }
     queue.addFirst(p);
-    drain();
   }
 
   private static MqttProperties properties(MqttOut m) {
@@ -262,14 +352,31 @@ public final class PahoMqttLink implements MqttLink {
 
   private void connect() {
     state = State.CONNECTING;
+    closeClient();
+    MqttAsyncClient c;
+    try {
+      c = newClient();
+    } catch (MqttException e) {
+      onConnectFailed(e);
+      return;
+    }
+    client = c;
+    c.setCallback(new Callback(c));
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setCleanStart(false);
     o.setSessionExpiryInterval(options.sessionExpiry().toSeconds());
     o.setKeepAliveInterval((int) options.keepAlive().toSeconds());
     o.setConnectionTimeout((int) Math.max(1, options.connectTimeout().toSeconds()));
     o.setAutomaticReconnect(false);
+    // the broker must not send us more than this (requests are small; the request server answers
+    // those above its own limit with PAYLOAD_TOO_LARGE)
+    o.setMaximumPacketSize(MAX_INCOMING_PACKET);
     // Paho 1.2.5 calls a listener twice when it also registers it under a subscription identifier
     o.setUseSubscriptionIdentifiers(false);
+    if (options.socketFactory() != null) {
+      o.setSocketFactory(options.socketFactory());
+    }
+    o.setHttpsHostnameVerificationEnabled(options.verifyHostname());
     if (options.username() != null && !options.username().isEmpty()) {
       o.setUserName(options.username());
     }
@@ -283,18 +390,22 @@ public final class PahoMqttLink implements MqttLink {
       o.setWill(options.statusTopic(), new MqttMessage(status("offline"), 1, true, null));
     }
     try {
-      client.connect(o, null, new MqttActionListener() {
+      c.connect(o, null, new MqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
           MqttProperties connack = token.getResponseProperties();
           Integer max = connack == null ? null : connack.getReceiveMaximum();
           boolean sessionPresent = token.getSessionPresent();
-          events.execute(() -> onConnected(max, sessionPresent));
+          events.execute(() -> onConnected(c, max, sessionPresent));
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable e) {
-          events.execute(() -> onConnectFailed(e));
+          events.execute(() -> {
+            if (c == client) {
+              onConnectFailed(e);
+            }
+          });
         }
       });
     } catch (MqttException e) {
@@ -302,8 +413,21 @@ public final class PahoMqttLink implements MqttLink {
     }
   }
 
-  private void onConnected(Integer max, boolean sessionPresent) {
-    if (state == State.CLOSED) {
+  private void closeClient() {
+    MqttAsyncClient old = client;
+    client = null;
+    if (old == null) {
+      return;
+    }
+    try {
+      old.close(true);
+    } catch (MqttException e) {
+      Logger.debug("Closing the previous MQTT client: {}", e.getMessage());
+    }
+  }
+
+  private void onConnected(MqttAsyncClient c, Integer max, boolean sessionPresent) {
+    if (state == State.CLOSED || c != client) {
       return;
     }
     state = State.CONNECTED;
@@ -311,25 +435,17 @@ public final class PahoMqttLink implements MqttLink {
     connects.incrementAndGet();
     receiveMaximum = max == null || max <= 0 ? 65_535 : max;
     backoff.reset();
-    if (!sessionPresent && !inFlight.isEmpty()) {
-      // the broker has no session: what was in flight will not be completed by a resend
-      List<Pending> lost = new ArrayList<>(inFlight);
-      inFlight.clear();
-      for (int i = lost.size() - 1; i >= 0; i--) {
-        requeueFront(lost.get(i));
-      }
-    }
     Logger.info("Connected to {} as {} (session present: {}, broker receive maximum: {})",
         options.uri(), options.clientId(), sessionPresent, receiveMaximum);
     if (options.statusTopic() != null) {
       queue.addFirst(new Pending(MqttOut.each(options.statusTopic(), status("online"), 1, true,
           "application/json"), new CompletableFuture<>()));
     }
-    for (Subscription s : subscriptions.values()) {
-      sendSubscribe(s);
+    if (!subscriptions.isEmpty()) {
+      sendSubscribe(c, List.copyOf(subscriptions.values()));
     }
-    for (Consumer<Boolean> l : connectionListeners) {
-      l.accept(true);
+    for (Consumer<LinkEvent> l : connectionListeners) {
+      l.accept(new LinkEvent(true, sessionPresent));
     }
     drain();
   }
@@ -338,19 +454,34 @@ public final class PahoMqttLink implements MqttLink {
     if (state == State.CLOSED) {
       return;
     }
-    Logger.warn("Cannot connect to {}: {}", options.uri(), describe(e));
+    String why = LinkErrors.describe(e, options.uri());
+    if (!why.equals(lastError)) {
+      Logger.warn("Cannot connect to {}: {}", options.uri(), why);
+    } else {
+      Logger.debug("Cannot connect to {}: {}", options.uri(), why);
+    }
+    lastError = why;
     scheduleReconnect();
   }
 
-  private void onConnectionLost(String why) {
-    if (state != State.CONNECTED) {
+  private void onConnectionLost(MqttAsyncClient c, String why) {
+    if (state != State.CONNECTED || c != client) {
       return;
     }
     connected = false;
+    losses.incrementAndGet();
+    lastError = "connection lost: " + why;
     Logger.warn("Lost the connection to {}: {}", options.uri(), why);
-    for (Consumer<Boolean> l : connectionListeners) {
-      l.accept(false);
+    // what was in flight goes out again after the reconnect, first and in its order
+    List<Pending> lost = new ArrayList<>(inFlight);
+    inFlight.clear();
+    for (int i = lost.size() - 1; i >= 0; i--) {
+      requeueFront(lost.get(i));
     }
+    for (Consumer<LinkEvent> l : connectionListeners) {
+      l.accept(new LinkEvent(false, false));
+    }
+    closeClient();
     scheduleReconnect();
   }
 
@@ -359,26 +490,62 @@ public final class PahoMqttLink implements MqttLink {
     connected = false;
     Duration delay = backoff.next();
     Logger.debug("Reconnecting in {} ms", delay.toMillis());
-    retryTimer = scheduler.schedule(() -> events.execute(() -> {
-      if (state == State.WAITING) {
-        connect();
+    retryTimer = scheduler.schedule(() -> {
+      try {
+        events.execute(() -> {
+          if (state == State.WAITING) {
+            connect();
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        // closed meanwhile
       }
-    }), delay);
+    }, delay);
   }
 
-  private void sendSubscribe(Subscription s) {
-    try {
-      // the array form: the single-listener overload of Paho 1.2.5 fails without a subscription id
-      client.subscribe(new MqttSubscription[] {new MqttSubscription(s.filter(), s.qos())}, null, null,
-          new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(topic, message) -> {
-            MqttProperties p = message.getProperties();
-            MqttIn in = new MqttIn(topic, message.getPayload(), p == null ? null : p.getContentType(),
-                p == null ? null : p.getResponseTopic(), p == null ? null : p.getCorrelationData());
-            events.execute(() -> s.handler().accept(in));
-          }}, new MqttProperties());
-    } catch (MqttException e) {
-      Logger.warn("Cannot subscribe to {}: {}", s.filter(), describe(e));
+  private void sendSubscribe(MqttAsyncClient c, List<Subscription> subs) {
+    MqttSubscription[] array = new MqttSubscription[subs.size()];
+    for (int i = 0; i < subs.size(); i++) {
+      array[i] = new MqttSubscription(subs.get(i).filter(), subs.get(i).qos());
     }
+    try {
+      c.subscribe(array, null, new MqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          int[] codes = token.getReasonCodes();
+          for (int i = 0; codes != null && i < codes.length && i < subs.size(); i++) {
+            if (codes[i] >= 0x80) {
+              Logger.warn("The broker refused the subscription to {}: reason 0x{} {}", subs.get(i).filter(),
+                  Integer.toHexString(codes[i]), LinkErrors.reasonName(codes[i]));
+            }
+          }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          Logger.warn("Cannot subscribe: {}", LinkErrors.describe(e, options.uri()));
+        }
+      }, new MqttProperties());
+    } catch (MqttException e) {
+      Logger.warn("Cannot subscribe: {}", LinkErrors.describe(e, options.uri()));
+    }
+  }
+
+  private void deliver(String topic, MqttMessage message) {
+    MqttProperties p = message.getProperties();
+    MqttIn in = new MqttIn(topic, message.getPayload(), p == null ? null : p.getContentType(),
+        p == null ? null : p.getResponseTopic(), p == null ? null : p.getCorrelationData());
+    for (Subscription s : subscriptions.values()) {
+      if (TopicFilter.matches(s.filter(), topic)) {
+        try {
+          s.handler().accept(in);
+        } catch (RuntimeException e) {
+          Logger.error(e, "Handling a message on {} failed", topic);
+        }
+        return;
+      }
+    }
+    Logger.debug("Message on {} matches no subscription; ignored", topic);
   }
 
   private byte[] status(String state) {
@@ -390,15 +557,6 @@ public final class PahoMqttLink implements MqttLink {
     ProtoJson.appendString(b, options.version());
     b.append('}');
     return b.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String describe(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    String top = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return cause == e || cause.getMessage() == null ? top : top + " (" + cause.getMessage() + ")";
   }
 
   @Override
@@ -425,7 +583,7 @@ public final class PahoMqttLink implements MqttLink {
     } catch (Exception e) {
       Logger.debug("Closing: {}", e.getMessage());
     }
-    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    CompletableFuture<MqttAsyncClient> stopped = new CompletableFuture<>();
     try {
       events.execute(() -> {
         state = State.CLOSED;
@@ -433,48 +591,71 @@ public final class PahoMqttLink implements MqttLink {
         for (Pending p : queue) {
           p.done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
         }
+        for (Pending p : inFlight) {
+          p.done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
+        }
         queue.clear();
         queuedLatest.clear();
-        stopped.complete(null);
+        inFlight.clear();
+        MqttAsyncClient c = client;
+        client = null;
+        stopped.complete(c);
       });
-      stopped.get(2, TimeUnit.SECONDS);
+      MqttAsyncClient c = stopped.get(2, TimeUnit.SECONDS);
+      if (c != null) {
+        try {
+          if (c.isConnected()) {
+            // normal disconnect: the broker discards the will, our own offline status stands
+            c.disconnect(1000).waitForCompletion(2000);
+          }
+        } catch (MqttException e) {
+          Logger.debug("Disconnect: {}", e.getMessage());
+        }
+        try {
+          c.close(true);
+        } catch (MqttException e) {
+          Logger.debug("Close: {}", e.getMessage());
+        }
+      }
     } catch (Exception e) {
       Logger.debug("Closing: {}", e.getMessage());
-    }
-    try {
-      if (client.isConnected()) {
-        // normal disconnect: the broker discards the will, our own offline status stands
-        client.disconnect(1000).waitForCompletion(2000);
-      }
-    } catch (MqttException e) {
-      Logger.debug("Disconnect: {}", e.getMessage());
-    }
-    try {
-      client.close(true);
-    } catch (MqttException e) {
-      Logger.debug("Close: {}", e.getMessage());
     }
     Threads.shutdown(events, 2000);
     Threads.shutdown(pahoThreads, 2000);
   }
 
+  /** Paho's callbacks for one client: each is handed to the events thread at once. */
   private final class Callback implements MqttCallback {
+    private final MqttAsyncClient owner;
+
+    Callback(MqttAsyncClient owner) {
+      this.owner = owner;
+    }
+
+    private void hand(Runnable r) {
+      try {
+        events.execute(r);
+      } catch (RejectedExecutionException e) {
+        // the link is closed
+      }
+    }
+
     @Override
     public void disconnected(MqttDisconnectResponse response) {
       String why = response.getReasonString() != null ? response.getReasonString()
-          : response.getException() != null ? describe(response.getException())
+          : response.getException() != null ? LinkErrors.describe(response.getException(), options.uri())
           : "reason code " + response.getReturnCode();
-      events.execute(() -> onConnectionLost(why));
+      hand(() -> onConnectionLost(owner, why));
     }
 
     @Override
     public void mqttErrorOccurred(MqttException exception) {
-      Logger.warn("MQTT error: {}", describe(exception));
+      Logger.warn("MQTT error: {}", LinkErrors.describe(exception, options.uri()));
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      // messages reach the per-subscription listeners
+      hand(() -> deliver(topic, message));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.evedge.agent.session;
 
-import io.evedge.agent.record.ChargeRecordsSignal;
 import io.evedge.agent.record.ClosedSession;
 import io.evedge.agent.record.RecordBuilder;
 import io.evedge.agent.record.RecordPublisher;
@@ -825,7 +824,7 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     if (latestRecords.isEmpty()) {
       return;
     }
-    var values = ChargeRecordsSignal.values(latestRecords);
+    List<ChargeRecord> values = List.copyOf(latestRecords);
     scheduler.execute(() -> table.set(SignalCatalog.CHARGE_RECORDS, values, scheduler.now(), Quality.GOOD));
   }
 

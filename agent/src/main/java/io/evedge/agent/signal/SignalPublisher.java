@@ -1,47 +1,56 @@
 package io.evedge.agent.signal;
 
 import io.evedge.agent.Topics;
+import io.evedge.agent.contract.Payloads;
 import io.evedge.agent.mqtt.MqttLink;
 import io.evedge.agent.mqtt.MqttOut;
 import io.evedge.proto.PayloadFormat;
-import io.evedge.proto.json.ProtoJson;
-import java.nio.charset.StandardCharsets;
+import io.evedge.proto.SignalValue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Publishes each changed signal, retained, on {@code <p>/signals/<name>} in the configured payload
- * format, with the MQTT v5 Content Type saying which. Latest value wins while the link is down.
+ * Publishes signal bodies, retained, on {@code <p>/signals/<name>} in the configured payload format,
+ * with the MQTT v5 Content Type saying which. A latest-value update replaces one of the same signal
+ * still queued while the link is busy or down; a discrete transition never does.
  */
-public final class SignalPublisher implements Consumer<SignalTable.Update> {
+public final class SignalPublisher implements Consumer<SignalTable.Update>, ReportByException.Sink {
 
   /** Content Type of JSON bodies. */
-  public static final String JSON = "application/json";
+  public static final String JSON = Payloads.JSON;
   /** Content Type of protobuf signal bodies. */
-  public static final String PROTOBUF = "application/x-protobuf; proto=evedge.v1.SignalValue";
+  public static final String PROTOBUF = Payloads.PROTOBUF + "; proto=evedge.v1.SignalValue";
 
   private final MqttLink link;
   private final Topics topics;
-  private final PayloadFormat format;
+  private final Payloads payloads;
   private final int qos;
+  private final AtomicLong published = new AtomicLong();
 
   public SignalPublisher(MqttLink link, Topics topics, PayloadFormat format, int qos) {
     this.link = link;
     this.topics = topics;
-    this.format = format;
+    this.payloads = new Payloads(format);
     this.qos = qos;
   }
 
+  /** Publishes every change, latest value wins (without report-by-exception). */
   @Override
   public void accept(SignalTable.Update update) {
-    byte[] payload;
-    String contentType;
-    if (format == PayloadFormat.PROTOBUF) {
-      payload = update.body().toByteArray();
-      contentType = PROTOBUF;
-    } else {
-      payload = ProtoJson.print(update.body()).getBytes(StandardCharsets.UTF_8);
-      contentType = JSON;
-    }
-    link.publish(MqttOut.latest(topics.signal(update.def().name()), payload, qos, contentType));
+    publish(update.def(), update.body(), false);
+  }
+
+  @Override
+  public void publish(SignalCatalog.Def def, SignalValue body, boolean every) {
+    Payloads.Encoded e = payloads.encode(body, SignalBodies.alwaysEmit(def));
+    String topic = topics.signal(def.name());
+    link.publish(every ? MqttOut.each(topic, e.bytes(), qos, true, e.contentType())
+        : MqttOut.latest(topic, e.bytes(), qos, e.contentType()));
+    published.incrementAndGet();
+  }
+
+  /** Signal bodies handed to the link so far. */
+  public long published() {
+    return published.get();
   }
 }

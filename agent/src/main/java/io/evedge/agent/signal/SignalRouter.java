@@ -37,13 +37,43 @@ public final class SignalRouter implements ReadingSink {
   public void addListener(Listener listener) {
     listeners.add(listener);
   }
+  // signals derived across devices and signals (ChargeDerivations), recomputed after every change
+  private final List<Derived> derived;
+  private final java.util.Set<String> offline = new java.util.HashSet<>();
+  private final Derived.Inputs inputs = new Derived.Inputs() {
+    @Override
+    public Reading reading(String device, String key) {
+      Map<String, Reading> values = latest.get(device);
+      return values == null ? null : values.get(key);
+    }
+
+    @Override
+    public boolean online(String device) {
+      return !offline.contains(device);
+    }
+
+    @Override
+    public io.evedge.proto.SignalValue signal(String name) {
+      return table.get(name).orElse(null);
+    }
+  };
 
   public SignalRouter(Scheduler scheduler, SignalTable table, List<Derivation> derivations) {
+    this(scheduler, table, derivations, List.of());
+  }
+
+  public SignalRouter(Scheduler scheduler, SignalTable table, List<Derivation> derivations, List<Derived> derived) {
     this.scheduler = scheduler;
     this.table = table;
+    this.derived = List.copyOf(derived);
     for (Derivation d : derivations) {
       byDevice.computeIfAbsent(d.device(), k -> new ArrayList<>()).add(d);
     }
+  }
+
+  /** Sets the derived signals that need no reading (configured ones) at once, on the scheduler thread. */
+  public void start() {
+    scheduler.execute(() -> updateDerived(scheduler.now()));
   }
 
   @Override
@@ -55,9 +85,11 @@ public final class SignalRouter implements ReadingSink {
   public void onDeviceState(String device, DeviceState state, String detail) {
     if (state == DeviceState.OFFLINE) {
       scheduler.execute(() -> {
+        offline.add(device);
         for (Derivation d : byDevice.getOrDefault(device, List.of())) {
           table.setQuality(d.signal(), Quality.UNAVAILABLE, scheduler.now());
         }
+        updateDerived(scheduler.now());
       });
     }
     if (!listeners.isEmpty()) {
@@ -70,6 +102,9 @@ public final class SignalRouter implements ReadingSink {
   }
 
   private void apply(String device, List<Reading> readings) {
+    if (readings.isEmpty()) {
+      return;
+    }
     Map<String, Reading> values = latest.computeIfAbsent(device, k -> new HashMap<>());
     java.time.Instant time = readings.get(0).time();
     for (Reading r : readings) {
@@ -78,11 +113,26 @@ public final class SignalRouter implements ReadingSink {
         time = r.time();
       }
     }
+    offline.remove(device);
     for (Derivation d : byDevice.getOrDefault(device, List.of())) {
       table.set(d.signal(), d.compute(values), time, Quality.GOOD);
     }
+    updateDerived(time);
     for (Listener l : listeners) {
       l.onReadings(device, readings);
+    }
+  }
+
+  private void updateDerived(java.time.Instant time) {
+    for (Derived d : derived) {
+      Object value;
+      try {
+        value = d.compute().apply(inputs);
+      } catch (RuntimeException e) {
+        org.tinylog.Logger.warn(e, "Deriving {} failed", d.signal().name());
+        value = null;
+      }
+      table.set(d.signal(), value, time, d.quality(inputs));
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.evedge.agent.signal;
 
-import com.google.protobuf.ListValue;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.Value;
 import io.evedge.proto.Quality;
 import io.evedge.proto.SignalValue;
 import java.time.Instant;
@@ -13,12 +11,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The latest body of every signal. Updated on the agent's scheduler thread only; a change of value
- * or quality is passed to the listener (the publisher) at once.
+ * The latest body of every signal. Updated on the agent's scheduler thread only (read from any); a
+ * change of value or quality is passed to the listener (report-by-exception, then the publisher) at
+ * once.
  */
 public final class SignalTable {
 
-  private final Map<String, SignalValue> current = new LinkedHashMap<>();
+  // written on the scheduler thread only; read from any (the request server)
+  private final Map<String, SignalValue> current = Collections.synchronizedMap(new LinkedHashMap<>());
   private final Consumer<Update> listener;
 
   /** One changed signal. */
@@ -29,30 +29,27 @@ public final class SignalTable {
   }
 
   /**
-   * Sets a signal. {@code value} is a Double, Boolean or String, or null for "no value"; numbers are
-   * rounded to three decimals (float32 registers carry noise beyond that; kWh keep Wh resolution).
-   * A {@link ListValue} is the {@code values} array of a collection signal (charge-chargerecords).
+   * Sets a signal. {@code value} is a Double, Boolean or String, a ready body or a list for an object
+   * signal (see {@link SignalBodies#body}), or null for "no value"; numbers are rounded to three
+   * decimals (float32 registers carry noise beyond that; kWh keep Wh resolution).
    */
   public void set(SignalCatalog.Def def, Object value, Instant time, Quality quality) {
-    SignalValue.Builder b = SignalValue.newBuilder()
-        .setTimestamp(timestamp(time))
-        .setQuality(value == null && quality == Quality.GOOD ? Quality.UNAVAILABLE : quality);
-    if (value instanceof ListValue list) {
-      b.setValues(list);
-    } else if (value != null) {
-      b.setValue(toValue(value));
-    }
-    if (!def.unit().isEmpty()) {
-      b.setUnit(def.unit());
-    }
+    SignalValue.Builder b = SignalBodies.body(def, value);
+    boolean noValue = value == null || (def.kind() != SignalCatalog.Kind.OBJECT && !b.hasValue());
+    b.setTimestamp(timestamp(time))
+        .setQuality(noValue && quality == Quality.GOOD ? Quality.UNAVAILABLE : quality);
     SignalValue next = b.build();
     SignalValue prev = current.get(def.name());
-    if (prev != null && prev.getValue().equals(next.getValue()) && prev.getValues().equals(next.getValues())
-        && prev.getQuality() == next.getQuality()) {
+    if (prev != null && sameContent(prev, next)) {
       return;
     }
     current.put(def.name(), next);
     listener.accept(new Update(def, next));
+  }
+
+  /** Equal but for the timestamp. */
+  static boolean sameContent(SignalValue a, SignalValue b) {
+    return a.toBuilder().clearTimestamp().build().equals(b.toBuilder().clearTimestamp().build());
   }
 
   /** Keeps the last value of a signal but changes its quality (a source went stale or offline). */
@@ -75,17 +72,9 @@ public final class SignalTable {
   }
 
   public Map<String, SignalValue> snapshot() {
-    return Collections.unmodifiableMap(new LinkedHashMap<>(current));
-  }
-
-  static Value toValue(Object value) {
-    if (value instanceof Double d) {
-      return Value.newBuilder().setNumberValue(Math.round(d * 1000.0) / 1000.0).build();
+    synchronized (current) {
+      return Collections.unmodifiableMap(new LinkedHashMap<>(current));
     }
-    if (value instanceof Boolean bool) {
-      return Value.newBuilder().setBoolValue(bool).build();
-    }
-    return Value.newBuilder().setStringValue(String.valueOf(value)).build();
   }
 
   static Timestamp timestamp(Instant t) {

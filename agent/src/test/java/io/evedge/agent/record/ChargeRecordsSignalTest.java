@@ -39,14 +39,14 @@ class ChargeRecordsSignalTest {
   void theBodyIsTheReferenceShape() {
     List<SignalTable.Update> updates = new ArrayList<>();
     SignalTable table = new SignalTable(updates::add);
-    table.set(SignalCatalog.CHARGE_RECORDS, ChargeRecordsSignal.values(List.of(example())),
+    table.set(SignalCatalog.CHARGE_RECORDS, List.of(example()),
         Instant.parse("2023-10-16T07:00:00Z"), Quality.GOOD);
     assertEquals("{\"timestamp\":\"2023-10-16T07:00:00Z\",\"quality\":\"GOOD\",\"values\":[{"
         + "\"startTime\":\"2023-10-15T19:30:00Z\",\"endTime\":\"2023-10-16T06:45:00Z\","
         + "\"startStateOfCharge\":25,\"endStateOfCharge\":90,\"energyAdded\":65.2,\"isPublicCharger\":false,"
         + "\"chargingType\":\"DC\",\"cost\":{\"currency\":\"GBP\",\"energyAmount\":12.56,\"otherAmount\":0},"
-        + "\"location\":{\"latitude\":51.5014,\"longitude\":-0.1419,\"name\":\"Home\","
-        + "\"address\":\"123 Park Lane, London SW1A 1AA\"},\"id\":\"CHG-20231015-A39B\"}]}",
+        + "\"location\":{\"name\":\"Home\",\"address\":\"123 Park Lane, London SW1A 1AA\",\"latitude\":51.5014,"
+        + "\"longitude\":-0.1419},\"id\":\"CHG-20231015-A39B\"}]}",
         ProtoJson.print(updates.get(0).body()));
   }
 
@@ -54,10 +54,10 @@ class ChargeRecordsSignalTest {
   void unchangedRecordsPublishNothingNew() {
     List<SignalTable.Update> updates = new ArrayList<>();
     SignalTable table = new SignalTable(updates::add);
-    table.set(SignalCatalog.CHARGE_RECORDS, ChargeRecordsSignal.values(List.of(example())), Instant.EPOCH, Quality.GOOD);
-    table.set(SignalCatalog.CHARGE_RECORDS, ChargeRecordsSignal.values(List.of(example())), Instant.EPOCH, Quality.GOOD);
+    table.set(SignalCatalog.CHARGE_RECORDS, List.of(example()), Instant.EPOCH, Quality.GOOD);
+    table.set(SignalCatalog.CHARGE_RECORDS, List.of(example()), Instant.EPOCH, Quality.GOOD);
     assertEquals(1, updates.size());
-    table.set(SignalCatalog.CHARGE_RECORDS, ChargeRecordsSignal.values(List.of(example(), example())), Instant.EPOCH,
+    table.set(SignalCatalog.CHARGE_RECORDS, List.of(example(), example()), Instant.EPOCH,
         Quality.GOOD);
     assertEquals(2, updates.size());
   }

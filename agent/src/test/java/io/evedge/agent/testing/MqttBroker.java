@@ -40,6 +40,8 @@ public final class MqttBroker implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("evedge-broker-");
+    // mosquitto started as root drops to its own user: let it write its log (and persistence) here
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
     port = freePort();
     useEmbedded = findMosquitto() == null;
     if (useEmbedded) {
@@ -130,6 +132,11 @@ public final class MqttBroker implements BeforeAllCallback, AfterAllCallback {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** The broker's working directory (its configuration, log and output). */
+  public Path dir() {
+    return dir;
   }
 
   /** What mosquitto wrote, for failure messages. */

@@ -60,6 +60,11 @@ public final class ModbusStats {
     exceptionReplies.computeIfAbsent(code, c -> new LongAdder()).increment();
   }
 
+  /** Exception replies of every code. */
+  public long exceptionReplies() {
+    return exceptionReplies.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
   /** Exception replies with {@code code}. */
   public long exceptionReplies(int code) {
     LongAdder a = exceptionReplies.get(code);

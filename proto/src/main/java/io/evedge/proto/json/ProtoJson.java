@@ -9,8 +9,11 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Renders our proto messages as the compact JSON of the reference APIs.
@@ -35,8 +38,25 @@ public final class ProtoJson {
     return out.toString();
   }
 
+  /**
+   * The message as one line of JSON, where the fields {@code alwaysEmit} accepts are written even
+   * when they hold their default: an empty list as {@code []}, a zero as {@code 0}. For reference
+   * shapes that show such fields ({@code "values":[]}, {@code "otherAmount":0}). Unset message fields
+   * and unset fields with explicit presence stay out.
+   */
+  public static String print(MessageOrBuilder message, Predicate<FieldDescriptor> alwaysEmit) {
+    StringBuilder out = new StringBuilder(128);
+    appendMessage(out, message, alwaysEmit);
+    return out.toString();
+  }
+
   /** Appends the message as JSON to {@code out}. */
   public static void appendMessage(StringBuilder out, MessageOrBuilder message) {
+    appendMessage(out, message, null);
+  }
+
+  private static void appendMessage(StringBuilder out, MessageOrBuilder message,
+      Predicate<FieldDescriptor> alwaysEmit) {
     if (message instanceof Timestamp ts) {
       appendString(out, formatTimestamp(ts));
       return;
@@ -55,8 +75,8 @@ public final class ProtoJson {
     }
     out.append('{');
     boolean first = true;
-    for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
-      FieldDescriptor field = e.getKey();
+    for (FieldDescriptor field : fields(message, alwaysEmit)) {
+      Object value = message.getField(field);
       if (!first) {
         out.append(',');
       }
@@ -64,22 +84,40 @@ public final class ProtoJson {
       appendString(out, field.getJsonName());
       out.append(':');
       if (field.isMapField()) {
-        appendMap(out, field, (List<?>) e.getValue());
+        appendMap(out, field, (List<?>) value, alwaysEmit);
       } else if (field.isRepeated()) {
         out.append('[');
-        List<?> items = (List<?>) e.getValue();
+        List<?> items = (List<?>) value;
         for (int i = 0; i < items.size(); i++) {
           if (i > 0) {
             out.append(',');
           }
-          appendField(out, field, items.get(i));
+          appendField(out, field, items.get(i), alwaysEmit);
         }
         out.append(']');
       } else {
-        appendField(out, field, e.getValue());
+        appendField(out, field, value, alwaysEmit);
       }
     }
     out.append('}');
+  }
+
+  /** The fields to write, in field number order: those set, plus the defaults asked for. */
+  private static Iterable<FieldDescriptor> fields(MessageOrBuilder message, Predicate<FieldDescriptor> alwaysEmit) {
+    if (alwaysEmit == null) {
+      return message.getAllFields().keySet();
+    }
+    List<FieldDescriptor> out = new ArrayList<>();
+    for (FieldDescriptor f : message.getDescriptorForType().getFields()) {
+      boolean set = f.isRepeated() ? message.getRepeatedFieldCount(f) > 0 : message.hasField(f);
+      boolean forced = !set && alwaysEmit.test(f) && (f.isRepeated()
+          || (f.getJavaType() != FieldDescriptor.JavaType.MESSAGE && !f.hasPresence()));
+      if (set || forced) {
+        out.add(f);
+      }
+    }
+    out.sort(Comparator.comparingInt(FieldDescriptor::getNumber));
+    return out;
   }
 
   /** ISO-8601 UTC, as in the reference bodies ({@code 2026-11-23T13:09:14.123Z}). */
@@ -87,7 +125,8 @@ public final class ProtoJson {
     return ISO.format(Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()));
   }
 
-  private static void appendMap(StringBuilder out, FieldDescriptor field, List<?> entries) {
+  private static void appendMap(StringBuilder out, FieldDescriptor field, List<?> entries,
+      Predicate<FieldDescriptor> alwaysEmit) {
     FieldDescriptor keyField = field.getMessageType().findFieldByName("key");
     FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
     out.append('{');
@@ -100,14 +139,15 @@ public final class ProtoJson {
       first = false;
       appendString(out, String.valueOf(entry.getField(keyField)));
       out.append(':');
-      appendField(out, valueField, entry.getField(valueField));
+      appendField(out, valueField, entry.getField(valueField), alwaysEmit);
     }
     out.append('}');
   }
 
-  private static void appendField(StringBuilder out, FieldDescriptor field, Object value) {
+  private static void appendField(StringBuilder out, FieldDescriptor field, Object value,
+      Predicate<FieldDescriptor> alwaysEmit) {
     switch (field.getJavaType()) {
-      case MESSAGE -> appendMessage(out, (MessageOrBuilder) value);
+      case MESSAGE -> appendMessage(out, (MessageOrBuilder) value, alwaysEmit);
       case ENUM -> appendString(out, ((EnumValueDescriptor) value).getName());
       case STRING -> appendString(out, (String) value);
       case BOOLEAN -> out.append(((Boolean) value).booleanValue());

@@ -65,4 +65,35 @@ class ProtoJsonTest {
     assertEquals("{\"id\":\"cp-1-000001\",\"startTime\":\"2026-11-24T09:09:14.123Z\",\"energyAdded\":12.5,"
         + "\"startStateOfCharge\":20,\"chargingType\":\"AC\",\"cost\":{\"currency\":\"EUR\",\"energyAmount\":3.75}}", json);
   }
+
+  @Test
+  void alwaysEmitWritesEmptyListsAndZerosButNotUnsetMessages() {
+    SignalValue empty = SignalValue.newBuilder().setTimestamp(T).build();
+    assertEquals("{\"timestamp\":\"2026-11-24T09:09:14.123Z\",\"values\":[]}",
+        ProtoJson.print(empty, f -> f.getName().equals("values")));
+    // currency has no presence: forced out as ""; the amounts have presence and are written only when set
+    RecordCost cost = RecordCost.newBuilder().setEnergyAmount(12.56).build();
+    assertEquals("{\"currency\":\"\",\"energyAmount\":12.56}",
+        ProtoJson.print(cost, f -> f.getContainingType() == RecordCost.getDescriptor()));
+    assertEquals("{\"energyAmount\":12.56}", ProtoJson.print(cost));
+    assertEquals("{\"energyAmount\":12.56,\"otherAmount\":0}",
+        ProtoJson.print(cost.toBuilder().setOtherAmount(0).build()), "a zero that was set is written");
+  }
+
+  @Test
+  void objectSignalItemsUseTheReferenceNames() throws Exception {
+    // reference/charge-signals.md, ChargeTimers: "isOEMOptimizationEnabled", "departureTimers"
+    io.evedge.proto.SignalItem item = io.evedge.proto.SignalItem.newBuilder()
+        .setType(io.evedge.proto.SignalItem.Type.GLOBAL)
+        .setIsOemOptimizationEnabled(true)
+        .addDepartureTimers(io.evedge.proto.SignalItem.DepartureTimer.newBuilder()
+            .addDays(io.evedge.proto.SignalItem.Day.MONDAY).setTime("08:30:00"))
+        .build();
+    String json = ProtoJson.print(SignalValue.newBuilder().addValues(item).build());
+    assertEquals("{\"values\":[{\"type\":\"GLOBAL\",\"isOEMOptimizationEnabled\":true,"
+        + "\"departureTimers\":[{\"days\":[\"MONDAY\"],\"time\":\"08:30:00\"}]}]}", json);
+    SignalValue.Builder back = SignalValue.newBuilder();
+    JsonFormat.parser().merge(json, back);
+    assertEquals(item, back.getValues(0));
+  }
 }

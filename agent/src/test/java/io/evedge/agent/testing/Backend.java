@@ -1,0 +1,181 @@
+package io.evedge.agent.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * A backend for tests: an MQTT v5 client with a persistent session (clean start off, a session
+ * expiry, automatic reconnect), so a broker with persistence keeps queueing QoS 1 messages for it
+ * across broker restarts; it records what it receives and can send requests with a Response Topic
+ * and Correlation Data.
+ */
+public final class Backend implements AutoCloseable {
+
+  /** One received message. */
+  public record Received(String topic, byte[] payload, String contentType, byte[] correlationData,
+      boolean retained, boolean duplicate) {
+    public String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final MqttAsyncClient client;
+  private final List<Received> received = new ArrayList<>();
+  private final String replyTopic;
+
+  public Backend(String uri, String clientId, String... filters) throws MqttException {
+    this(uri, clientId, null, null, "backend/" + clientId + "/replies", filters);
+  }
+
+  /** A backend that logs in as {@code user} and asks for replies on {@code replyTopic}. */
+  public static Backend withLogin(String uri, String clientId, String user, String password, String replyTopic,
+      String... filters) throws MqttException {
+    return new Backend(uri, clientId, user, password, replyTopic, filters);
+  }
+
+  private Backend(String uri, String clientId, String user, String password, String replyTopic, String[] filters)
+      throws MqttException {
+    client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
+    this.replyTopic = replyTopic;
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    if (user != null) {
+      o.setUserName(user);
+      o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    }
+    o.setCleanStart(false);
+    o.setSessionExpiryInterval(3600L);
+    o.setAutomaticReconnect(true);
+    o.setAutomaticReconnectDelay(1, 1);
+    o.setUseSubscriptionIdentifiers(false);
+    client.setCallback(new MqttCallback() {
+      @Override
+      public void disconnected(MqttDisconnectResponse r) {
+        // automatic reconnect; the session stays on the broker
+      }
+
+      @Override
+      public void mqttErrorOccurred(MqttException e) {
+        // reported by the awaits that fail
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage m) {
+        MqttProperties p = m.getProperties();
+        synchronized (received) {
+          received.add(new Received(topic, m.getPayload(), p == null ? null : p.getContentType(),
+              p == null ? null : p.getCorrelationData(), m.isRetained(), m.isDuplicate()));
+          received.notifyAll();
+        }
+      }
+
+      @Override
+      public void deliveryComplete(IMqttToken token) {
+        // nothing
+      }
+
+      @Override
+      public void connectComplete(boolean reconnect, String serverUri) {
+        // the broker resumes the session with its subscriptions
+      }
+
+      @Override
+      public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        // none
+      }
+    });
+    client.connect(o).waitForCompletion(10_000);
+    List<String> all = new ArrayList<>(List.of(filters));
+    all.add(replyTopic);
+    MqttSubscription[] subs = all.stream().map(f -> {
+      MqttSubscription s = new MqttSubscription(f, 1);
+      s.setRetainAsPublished(true);
+      return s;
+    }).toArray(MqttSubscription[]::new);
+    client.subscribe(subs).waitForCompletion(10_000);
+  }
+
+  /** Sends a request to {@code topic} and returns the reply with the same correlation data. */
+  public Received request(String topic, byte[] payload, String contentType, Duration deadline) throws MqttException {
+    byte[] corr = ("c-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+    MqttProperties p = new MqttProperties();
+    p.setResponseTopic(replyTopic);
+    p.setCorrelationData(corr);
+    if (contentType != null) {
+      p.setContentType(contentType);
+    }
+    MqttMessage m = new MqttMessage(payload, 1, false, p);
+    client.publish(topic, m).waitForCompletion(10_000);
+    return await(replyTopic, r -> r.correlationData() != null
+        && java.util.Arrays.equals(r.correlationData(), corr), deadline);
+  }
+
+  /** Publishes a message without a response topic. */
+  public void publish(String topic, byte[] payload) throws MqttException {
+    client.publish(topic, new MqttMessage(payload, 1, false, new MqttProperties())).waitForCompletion(10_000);
+  }
+
+  public String replyTopic() {
+    return replyTopic;
+  }
+
+  /** Waits for a message on {@code topic} satisfying {@code test}. */
+  public Received await(String topic, Predicate<Received> test, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    synchronized (received) {
+      while (true) {
+        for (Received r : received) {
+          if (r.topic().equals(topic) && test.test(r)) {
+            return r;
+          }
+        }
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no message on " + topic + " matching the test within " + deadline.toMillis()
+              + " ms; got " + received.stream().filter(r -> r.topic().equals(topic)).map(Received::text).toList());
+        }
+        try {
+          received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted");
+        }
+      }
+    }
+  }
+
+  /** Everything received on {@code topic}, in order. */
+  public List<Received> on(String topic) {
+    synchronized (received) {
+      return received.stream().filter(r -> r.topic().equals(topic)).toList();
+    }
+  }
+
+  public boolean isConnected() {
+    return client.isConnected();
+  }
+
+  @Override
+  public void close() throws MqttException {
+    try {
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(5000);
+      }
+    } finally {
+      client.close(true);
+    }
+  }
+}
