@@ -6,9 +6,15 @@ import io.evedge.agent.mqtt.PahoMqttLink;
 import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
 import io.evedge.agent.signal.SignalTable;
+import io.evedge.drivers.can.CanBus;
+import io.evedge.drivers.can.SlcanBitrate;
+import io.evedge.drivers.can.transport.SerialSlcanTransport;
+import io.evedge.drivers.can.transport.SlcanTransport;
+import io.evedge.drivers.can.transport.TcpSlcanTransport;
 import io.evedge.drivers.modbus.J2modTcpClient;
 import io.evedge.drivers.modbus.ModbusPoller;
 import io.evedge.proto.AgentConfig;
+import io.evedge.proto.CanBusConfig;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.MqttConfig;
@@ -34,6 +40,7 @@ public final class Agent implements AutoCloseable {
   private final MqttLink link;
   private final SignalTable table;
   private final List<ModbusPoller> pollers = new ArrayList<>();
+  private final List<CanBus> buses = new ArrayList<>();
   private final List<ExecutorService> executors = new ArrayList<>();
 
   Agent(Plan plan, Scheduler scheduler, MqttLink link) {
@@ -74,8 +81,8 @@ public final class Agent implements AutoCloseable {
   /** Connects to the broker and starts polling; returns at once. */
   public void start() {
     AgentConfig c = plan.loaded().config();
-    Logger.info("evedge agent {} starting as {} with {} device(s), {} signal(s)", Version.get(),
-        c.getDeviceId(), c.getModbusCount(), plan.derivations().size());
+    Logger.info("evedge agent {} starting as {} with {} device(s), {} CAN bus(es), {} signal(s)", Version.get(),
+        c.getDeviceId(), c.getModbusCount(), c.getCanCount(), plan.derivations().size());
     link.start();
     SignalRouter router = new SignalRouter(scheduler, table, plan.derivations());
     for (ModbusDeviceConfig d : c.getModbusList()) {
@@ -90,6 +97,24 @@ public final class Agent implements AutoCloseable {
       pollers.add(poller);
       poller.start();
     }
+    for (CanBusConfig b : c.getCanList()) {
+      startCan(b, router);
+    }
+  }
+
+  private void startCan(CanBusConfig b, SignalRouter router) {
+    var mapping = plan.loaded().canMappings().get(b.getName());
+    mapping.database().warnings().forEach(w ->
+        Logger.warn("CAN bus {}: DBC {} {}", b.getName(), mapping.dbcSource(), w));
+    SlcanTransport transport = b.hasSerial()
+        ? new SerialSlcanTransport("can-" + b.getName() + "-rx", b.getSerial().getPort(), b.getSerial().getBaud())
+        : new TcpSlcanTransport("can-" + b.getName() + "-rx", b.getTcp().getHost(), b.getTcp().getPort(), 5000);
+    CanBus bus = new CanBus(new CanBus.Options(b.getName(), SlcanBitrate.of(b.getBitrate()), b.getListenOnly(),
+        b.getTimestamps(), Duration.ofMillis(b.getStatusPollMs()), Duration.ofMillis(b.getSilenceTimeoutMs()),
+        Duration.ofMillis(Math.min(250, b.getReconnectMaxMs())), Duration.ofMillis(b.getReconnectMaxMs())),
+        transport, mapping, scheduler, router);
+    buses.add(bus);
+    bus.start();
   }
 
   public SignalTable signals() {
@@ -104,11 +129,18 @@ public final class Agent implements AutoCloseable {
     return List.copyOf(pollers);
   }
 
+  public List<CanBus> canBuses() {
+    return List.copyOf(buses);
+  }
+
   /** Stops polling, publishes {@code offline}, disconnects; every thread of the agent ends. */
   @Override
   public void close() {
     for (ModbusPoller p : pollers) {
       p.close();
+    }
+    for (CanBus b : buses) {
+      b.close();
     }
     for (ExecutorService e : executors) {
       Threads.shutdown(e, 2000);

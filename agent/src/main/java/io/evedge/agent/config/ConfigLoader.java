@@ -1,7 +1,11 @@
 package io.evedge.agent.config;
 
+import io.evedge.agent.signal.CanDerivations;
+import io.evedge.drivers.can.CanMappings;
+import io.evedge.drivers.can.SlcanBitrate;
 import io.evedge.drivers.modbus.Profiles;
 import io.evedge.proto.AgentConfig;
+import io.evedge.proto.CanBusConfig;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.yaml.ConfigException;
@@ -16,14 +20,25 @@ import java.util.Set;
 
 /**
  * Loads the agent's YAML configuration strictly (see {@link ProtoYaml}) and checks what the schema
- * alone cannot: every device has a transport, names are unique, profiles exist and load.
+ * alone cannot: every device has a transport, names are unique, profiles exist and load, CAN
+ * mappings load and name only messages, signals and agent signals that exist.
  */
 public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** A checked configuration with the device profiles it refers to, by device name. */
-  public record Loaded(Path file, AgentConfig config, Map<String, DeviceProfile> profiles) {}
+  /**
+   * A checked configuration with the device profiles it refers to, by device name, and the
+   * compiled CAN mappings, by bus name.
+   */
+  public record Loaded(Path file, AgentConfig config, Map<String, DeviceProfile> profiles,
+      Map<String, CanMappings.Compiled> canMappings) {
+
+    /** A configuration without CAN buses. */
+    public Loaded(Path file, AgentConfig config, Map<String, DeviceProfile> profiles) {
+      this(file, config, profiles, Map.of());
+    }
+  }
 
   public static Loaded load(Path file) throws ConfigException {
     String source = file.toString();
@@ -58,6 +73,7 @@ public final class ConfigLoader {
         }
       }
     }
+    Map<String, CanMappings.Compiled> canMappings = checkCan(file, config, names, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -66,6 +82,50 @@ public final class ConfigLoader {
       b.getMqttBuilder().setClientId("evedge-" + config.getDeviceId());
       config = b.build();
     }
-    return new Loaded(file, config, profiles);
+    return new Loaded(file, config, profiles, canMappings);
+  }
+
+  /** Checks the CAN buses and compiles their mappings; {@code names} holds the device names so far. */
+  private static Map<String, CanMappings.Compiled> checkCan(Path file, AgentConfig config, Set<String> names,
+      List<ConfigException.Problem> problems) {
+    String source = file.toString();
+    Path dir = file.toAbsolutePath().getParent();
+    Map<String, CanMappings.Compiled> out = new LinkedHashMap<>();
+    for (int i = 0; i < config.getCanCount(); i++) {
+      CanBusConfig bus = config.getCan(i);
+      String path = "can[" + i + "]";
+      if (!names.add(bus.getName())) {
+        problems.add(new ConfigException.Problem(source, path + ".name", 0, "duplicate device name '"
+            + bus.getName() + "'; every Modbus device and CAN bus needs its own name"));
+      }
+      if (bus.hasSerial() == bus.hasTcp()) {
+        problems.add(new ConfigException.Problem(source, path, 0, bus.hasSerial()
+            ? "both serial and tcp given: the adapter is on one of them"
+            : "no transport: expected serial: {port: /dev/ttyACM0} or tcp: {host: ..., port: ...}"));
+      }
+      try {
+        SlcanBitrate.of(bus.getBitrate());
+      } catch (IllegalArgumentException e) {
+        problems.add(new ConfigException.Problem(source, path + ".bitrate", 0, e.getMessage()));
+      }
+      CanMappings.Compiled mapping;
+      try {
+        mapping = CanMappings.load(bus.getMapping(), bus.getDbc(), dir);
+      } catch (ConfigException e) {
+        for (ConfigException.Problem p : e.problems()) {
+          problems.add(new ConfigException.Problem(source, path + ".mapping", 0, p.toString()));
+        }
+        continue;
+      }
+      for (int s = 0; s < mapping.signals().size(); s++) {
+        String problem = CanDerivations.check(mapping.signals().get(s)).orElse(null);
+        if (problem != null) {
+          problems.add(new ConfigException.Problem(source, path + ".mapping", 0,
+              mapping.mappingSource() + ": signals[" + s + "].signal: " + problem));
+        }
+      }
+      out.put(bus.getName(), mapping);
+    }
+    return out;
   }
 }
