@@ -36,8 +36,9 @@ import org.tinylog.Logger;
  *
  * <p><b>Opening.</b> The adapter is sent {@code C} (close, in case it was left open), {@code Sn}
  * (the bit rate), {@code Z1} or {@code Z0} (receive timestamps), then {@code O} (open) or
- * {@code L} (listen-only). An adapter that answers BEL to one of them is logged; frames tell
- * whether it opened.
+ * {@code L} (listen-only), and {@code V}. An adapter that answers BEL to one of them is logged.
+ * The bus is reported online with the adapter's first reply, not when the link opens: a serial
+ * gateway may accept a connection with no adapter behind it.
  *
  * <p><b>Faults.</b> Every {@code status_poll} the adapter is asked for its status flags ({@code F}).
  * Error passive or bus error start an error episode: every signal of the bus turns stale, and stays
@@ -121,6 +122,7 @@ public final class CanBus implements AutoCloseable {
   private long chunkNanos;
   private long lastByteNanos;
   private boolean busError;
+  private boolean answered;
   private boolean overrunEpisode;
   private String lastOpenProblem;
   private Scheduler.Cancellable retry;
@@ -265,6 +267,15 @@ public final class CanBus implements AutoCloseable {
     }
     chunkNanos = at;
     lastByteNanos = at;
+    if (!answered) {
+      answered = true;
+      failedAttempts = 0;
+      lastOpenProblem = null;
+      Logger.info("CAN bus {}: adapter at {} open at {} kbit/s{}", options.name(),
+          transport.endpoint(), options.bitrate().bitsPerSecond() / 1000,
+          options.listenOnly() ? ", listen-only" : "");
+      report(DeviceState.ONLINE, "adapter open at " + transport.endpoint());
+    }
     parser.feed(bytes);
     flush();
   }
@@ -307,17 +318,13 @@ public final class CanBus implements AutoCloseable {
       return;
     }
     state = State.OPEN;
-    Logger.debug("CAN bus {}: state OPEN", options.name());
+    answered = false;
     stats.opens.increment();
-    failedAttempts = 0;
-    lastOpenProblem = null;
-    Logger.info("CAN bus {}: adapter at {} open at {} kbit/s{}", options.name(),
-        transport.endpoint(), options.bitrate().bitsPerSecond() / 1000,
-        options.listenOnly() ? ", listen-only" : "");
-    report(DeviceState.ONLINE, "adapter open at " + transport.endpoint());
+    Logger.debug("CAN bus {}: state OPEN, awaiting the adapter's first reply", options.name());
   }
 
   private void openFailed(String problem) {
+    state = State.WAITING;
     stats.openFailures.increment();
     failedAttempts++;
     if (!problem.equals(lastOpenProblem)) {
@@ -334,8 +341,13 @@ public final class CanBus implements AutoCloseable {
     if (state != State.OPEN) {
       return;
     }
-    stats.losses.increment();
     transport.disconnect();
+    if (!answered) {
+      // connected but never answered (a gateway without its adapter): a failed open
+      openFailed(transport.endpoint() + " connected, but the adapter never answered");
+      return;
+    }
+    stats.losses.increment();
     Logger.warn("CAN bus {}: adapter at {} lost: {}; reopening", options.name(),
         transport.endpoint(), why);
     mapper.markAllStale();

@@ -51,6 +51,15 @@ class CanBusTest {
     return bus;
   }
 
+  /** The adapter's replies to C, S6, Z1, L and V: the bus is online with the first of them. */
+  private static final String OPENED = "\r\r\r\rV1013\r";
+
+  private void answer() throws Exception {
+    transport.awaitSent("V\r");
+    transport.deliver(OPENED);
+    sink.await(e -> e.state() == DeviceState.ONLINE);
+  }
+
   /** Frames of the shipped vehicle: CP_Status with flap open, cable connected and latched. */
   private static final String PORT_OPEN = "t25D81534402000000000\r";
   private static final String PORT_CLOSED = "t25D80034402000000000\r";
@@ -58,16 +67,19 @@ class CanBusTest {
   @Test
   void opensCloseBitrateTimestampsListenOnlyInThatOrder() throws Exception {
     start(Duration.ZERO, Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
+    transport.awaitSent("V\r");
     assertEquals("C\rS6\rZ1\rL\rV\r", transport.sent());
+    assertTrue(sink.events.isEmpty(), "not online before the adapter answers: " + sink.events);
+    transport.deliver(OPENED);
+    sink.await(e -> e.state() == DeviceState.ONLINE);
     assertEquals(1, transport.connects);
   }
 
   @Test
   void framesBecomeReadingsAndBooleanTransitionsAllArrive() throws Exception {
     start(Duration.ZERO, Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
-    transport.deliver("\r\r\r\r" + PORT_OPEN + PORT_CLOSED + PORT_OPEN);
+    answer();
+    transport.deliver(PORT_OPEN + PORT_CLOSED + PORT_OPEN);
     for (boolean expected : new boolean[] {true, false, true}) {
       Event e = sink.await(r -> r.reading() != null
           && r.reading().key().equals("charge-ischargingportflapopen"));
@@ -83,8 +95,8 @@ class CanBusTest {
   @Test
   void busErrorTurnsEverySignalStaleUntilTheFlagsClear() throws Exception {
     start(Duration.ofMillis(100), Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
-    transport.deliver("\r\r\r\r" + PORT_OPEN);
+    answer();
+    transport.deliver(PORT_OPEN);
     sink.await(e -> e.reading() != null);
 
     // the first status poll, before any message is overdue
@@ -110,7 +122,7 @@ class CanBusTest {
   @Test
   void aLostAdapterIsReportedOfflineAndReopenedWithBackoff() throws Exception {
     start(Duration.ZERO, Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
+    answer();
     transport.failConnects = 3;
     transport.lose(new IOException("serial:///dev/ttyACM0: the link closed"));
     Event offline = sink.await(e -> e.state() == DeviceState.OFFLINE);
@@ -128,6 +140,7 @@ class CanBusTest {
         attempts.add((clock.nanoTime() - start) / 1_000_000);
       }
     }
+    transport.deliver(OPENED);
     sink.await(e -> e.state() == DeviceState.ONLINE);
     assertEquals(4, attempts.size(), attempts.toString());
     long[] gaps = {attempts.get(0), attempts.get(1) - attempts.get(0),
@@ -143,9 +156,23 @@ class CanBusTest {
   }
 
   @Test
+  void aLinkWhoseAdapterNeverAnswersIsAFailedOpenNotAnOnlineBus() throws Exception {
+    start(Duration.ofMillis(500), Duration.ofSeconds(1));
+    transport.awaitSent("V\r");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMillis(500));
+    }
+    Event offline = sink.await(e -> e.state() == DeviceState.OFFLINE);
+    assertEquals("fake://adapter connected, but the adapter never answered", offline.detail());
+    assertEquals(0, bus.stats().losses.sum());
+    assertEquals(1, bus.stats().openFailures.sum());
+    assertTrue(sink.events.stream().noneMatch(e -> e.state() == DeviceState.ONLINE));
+  }
+
+  @Test
   void aSilentAdapterIsReopened() throws Exception {
     start(Duration.ofMillis(500), Duration.ofSeconds(2));
-    sink.await(e -> e.state() == DeviceState.ONLINE);
+    answer();
     for (int i = 0; i < 5; i++) {
       clock.advance(Duration.ofMillis(500));
     }
@@ -156,7 +183,7 @@ class CanBusTest {
   @Test
   void missingFramesTurnTheirSignalsStale() throws Exception {
     start(Duration.ZERO, Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
+    answer();
     transport.deliver(PORT_OPEN);
     sink.await(e -> e.reading() != null);
     // CP_Status every 100 ms, stale after 5 cycles; the range (1 s) after 3 s
@@ -169,7 +196,7 @@ class CanBusTest {
   @Test
   void garbageAndRejectedCommandsAreCountedNotFatal() throws Exception {
     start(Duration.ZERO, Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
+    transport.awaitSent("V\r");
     transport.deliver("\r\u0007\r\r" + "xyz\r" + "t25D8GG\r" + "T" + "1".repeat(40) + "\r"
         + PORT_OPEN);
     sink.await(e -> e.reading() != null);
@@ -183,7 +210,7 @@ class CanBusTest {
     CountDownLatch release = new CountDownLatch(1);
     sink.block = release;
     start(Duration.ZERO, Duration.ZERO);
-    sink.await(e -> e.state() == DeviceState.ONLINE);
+    answer();
     transport.deliver(PORT_OPEN);  // the bus thread now waits in the sink
     byte[] chunk = PORT_CLOSED.getBytes(StandardCharsets.US_ASCII);
     long began = System.nanoTime();

@@ -1,12 +1,19 @@
 package io.evedge.simulator.cli;
 
 import io.evedge.simulator.SimulatedMeter;
+import io.evedge.simulator.can.SimpleVehicle;
+import io.evedge.simulator.can.SlcanAdapterEmulator;
+import io.evedge.simulator.can.SlcanPtyEndpoint;
+import io.evedge.simulator.can.SlcanTcpServer;
+import io.evedge.simulator.can.VehicleFrames;
 import io.evedge.simulator.demo.Demo;
 import io.evedge.simulator.model.ChargeCycle;
 import io.evedge.simulator.model.Meter;
 import io.evedge.time.SystemScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -80,7 +87,8 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = "Serve the simulated hardware only (Modbus TCP slave), for an agent in another process.")
+      description = "Serve the simulated hardware only (Modbus TCP slave, and with --slcan-port or"
+          + " --slcan-pty the vehicle's CAN bus as an SLCAN adapter), for an agent in another process.")
   static final class Serve implements Callable<Integer> {
     @CommandLine.Mixin
     ChargeOptionsMixin charge;
@@ -100,6 +108,18 @@ public final class Main implements Runnable {
     @Option(names = "--phases", defaultValue = "3", description = "1 or 3 (default ${DEFAULT-VALUE})")
     int phases;
 
+    @Option(names = "--slcan-port", paramLabel = "N",
+        description = "also serve the vehicle's CAN bus as an SLCAN adapter on this TCP port (0: a free one)")
+    Integer slcanPort;
+
+    @Option(names = "--slcan-pty", paramLabel = "PATH",
+        description = "also serve the vehicle's CAN bus as an SLCAN adapter on this end of a pseudo-terminal"
+            + " pair (socat pty,raw,echo=0,link=PATH pty,raw,echo=0,link=OTHER); the agent opens the other end")
+    String slcanPty;
+
+    @Option(names = "--vehicle-dc", description = "the vehicle charges DC (CCS) rather than AC")
+    boolean vehicleDc;
+
     @Override
     public Integer call() throws Exception {
       SystemScheduler sim = new SystemScheduler("sim", charge.o.speed);
@@ -107,7 +127,32 @@ public final class Main implements Runnable {
           new ChargeCycle(charge.o.idle, charge.o.charge, charge.o.powerW, true), sim, host, port, unit);
       System.out.printf("Serving %s on Modbus TCP %s:%d unit %d, speed x%s. Ctrl-C stops.%n", profile, host,
           meter.port(), unit, charge.o.speed);
+      List<AutoCloseable> can = new ArrayList<>();
+      if (slcanPort != null || slcanPty != null) {
+        // the vehicle lives in simulated time; its bus runs in real time, as an agent expects
+        SystemScheduler bus = new SystemScheduler("sim-can", 1.0);
+        SimpleVehicle.Options v = SimpleVehicle.Options.defaults();
+        SlcanAdapterEmulator adapter = new SlcanAdapterEmulator(new VehicleFrames(new SimpleVehicle(
+            new SimpleVehicle.Options(v.capacityKWh(), v.startSocPercent(), v.limitPercent(), charge.o.powerW,
+                vehicleDc, charge.o.idle, v.afterCharge()), sim)), bus);
+        can.add(adapter);
+        can.add(bus);
+        if (slcanPort != null) {
+          SlcanTcpServer server = SlcanTcpServer.start(adapter, host, slcanPort);
+          can.add(0, server);
+          System.out.printf("Serving the vehicle's CAN bus (%s DBC) as an SLCAN adapter on tcp %s:%d.%n",
+              VehicleFrames.DBC, host, server.port());
+        }
+        if (slcanPty != null) {
+          can.add(0, SlcanPtyEndpoint.start(adapter, slcanPty, bus));
+          System.out.printf("Serving the vehicle's CAN bus (%s DBC) as an SLCAN adapter on %s.%n",
+              VehicleFrames.DBC, slcanPty);
+        }
+      }
       awaitShutdown(() -> {
+        for (AutoCloseable c : can) {
+          c.close();
+        }
         meter.close();
         sim.close();
       });
