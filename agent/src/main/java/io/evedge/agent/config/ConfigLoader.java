@@ -103,6 +103,12 @@ public final class ConfigLoader {
             ? "both serial and tcp given: the adapter is on one of them"
             : "no transport: expected serial: {port: /dev/ttyACM0} or tcp: {host: ..., port: ...}"));
       }
+      if (bus.getSilenceTimeoutMs() > 0 && bus.getStatusPollMs() > 0
+          && bus.getSilenceTimeoutMs() <= bus.getStatusPollMs()) {
+        problems.add(new ConfigException.Problem(source, path + ".silence_timeout_ms", 0, "expected more than"
+            + " status_poll_ms (" + bus.getStatusPollMs() + "): a quiet bus is only heard through the status"
+            + " replies, got " + bus.getSilenceTimeoutMs()));
+      }
       try {
         SlcanBitrate.of(bus.getBitrate());
       } catch (IllegalArgumentException e) {

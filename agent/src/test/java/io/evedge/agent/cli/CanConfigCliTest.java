@@ -117,6 +117,7 @@ class CanConfigCliTest {
           - {name: car, mapping: evedge-generic-ev, bitrate: 400000}
           - {name: other, mapping: evedge-generic-ev, serial: {port: /dev/ttyACM0}, tcp: {host: h, port: 3333}}
           - {name: third, mapping: no-such-car, tcp: {host: h, port: 3333}}
+          - {name: fourth, mapping: evedge-generic-ev, tcp: {host: h, port: 3333}, silence_timeout_ms: 500}
         """);
     assertEquals(2, r.code());
     assertTrue(r.err().contains("can[0].name: duplicate device name 'car'"), r.err());
@@ -126,5 +127,6 @@ class CanConfigCliTest {
     assertTrue(r.err().contains("can[1]: both serial and tcp given"), r.err());
     assertTrue(r.err().contains("can[2].mapping: no-such-car: no shipped CAN mapping of that name; shipped are"
         + " evedge-generic-ev"), r.err());
+    assertTrue(r.err().contains("can[3].silence_timeout_ms: expected more than status_poll_ms (1000)"), r.err());
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -111,6 +112,7 @@ public final class CanBus implements AutoCloseable {
   private final List<Reading> batch = new ArrayList<>();
   private final ArrayDeque<String> pendingReplies = new ArrayDeque<>();
   private final Set<SlcanStats.Kind> discardsLogged = EnumSet.noneOf(SlcanStats.Kind.class);
+  private final Set<String> rejectionsLogged = new HashSet<>();
   private final SplittableRandom jitter = new SplittableRandom();
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final Duration staleCheck;
@@ -300,6 +302,7 @@ public final class CanBus implements AutoCloseable {
       parser.reset();
       pendingReplies.clear();
       discardsLogged.clear();
+      rejectionsLogged.clear();
       busError = false;
       overrunEpisode = false;
       mapper.suspend(false);
@@ -456,8 +459,11 @@ public final class CanBus implements AutoCloseable {
     String command = pendingReplies.pollFirst();
     if (!ok) {
       stats.rejectedCommands.increment();
-      Logger.warn("CAN bus {}: adapter answered BEL (error) to {}", options.name(),
-          command == null ? "an unknown command" : "'" + command + "'");
+      String what = command == null ? "an unknown command" : "'" + command + "'";
+      if (rejectionsLogged.add(what)) {
+        Logger.warn("CAN bus {}: adapter answered BEL (error) to {} (counted; not logged again"
+            + " until it reconnects)", options.name(), what);
+      }
     }
   }
 
