@@ -24,10 +24,16 @@ import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
 import io.evedge.agent.signal.SignalTable;
 import io.evedge.drivers.modbus.ModbusClients;
+import io.evedge.drivers.can.CanBus;
+import io.evedge.drivers.can.SlcanBitrate;
+import io.evedge.drivers.can.transport.SerialSlcanTransport;
+import io.evedge.drivers.can.transport.SlcanTransport;
+import io.evedge.drivers.can.transport.TcpSlcanTransport;
 import io.evedge.drivers.modbus.ModbusPoller;
 import io.evedge.drivers.modbus.ModbusStats;
 import io.evedge.proto.AgentConfig;
 import io.evedge.proto.DeviceMetrics;
+import io.evedge.proto.CanBusConfig;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.MqttConfig;
@@ -66,6 +72,7 @@ public final class Agent implements AutoCloseable {
   private final Payloads payloads;
   private final Metrics metrics;
   private final List<ModbusPoller> pollers = new ArrayList<>();
+  private final List<CanBus> buses = new ArrayList<>();
   private final List<ExecutorService> executors = new ArrayList<>();
   private RecordStore recordStore;
   private SessionRecorder recorder;
@@ -136,8 +143,8 @@ public final class Agent implements AutoCloseable {
   /** Connects to the broker and starts polling; returns at once. */
   public void start() {
     AgentConfig c = plan.loaded().config();
-    Logger.info("evedge agent {} starting as {} with {} device(s), {} signal(s)", Version.get(),
-        c.getDeviceId(), c.getModbusCount(), plan.publishedSignals().size());
+    Logger.info("evedge agent {} starting as {} with {} device(s), {} CAN bus(es), {} signal(s)", Version.get(),
+        c.getDeviceId(), c.getModbusCount(), c.getCanCount(), plan.publishedSignals().size());
     try {
       outbox = Outbox.open(Path.of(c.getStateDir(), "outbox"), c.getOutbox(), c.getDeviceId(),
           plan.topics().records(), link, payloads, scheduler);
@@ -176,10 +183,28 @@ public final class Agent implements AutoCloseable {
       metrics.device(d.getName(), () -> deviceMetrics(poller.stats()));
       poller.start();
     }
+    for (CanBusConfig b : c.getCanList()) {
+      startCan(b, router);
+    }
     if (m.getMetricsIntervalS() > 0) {
       metrics.start(link, plan.topics().base() + "/metrics", payloads, Duration.ofSeconds(m.getMetricsIntervalS()));
     }
     recordInbox = RecordInbox.fromSystemProperty(outbox, scheduler);
+  }
+
+  private void startCan(CanBusConfig b, SignalRouter router) {
+    var mapping = plan.loaded().canMappings().get(b.getName());
+    mapping.database().warnings().forEach(w ->
+        Logger.warn("CAN bus {}: DBC {} {}", b.getName(), mapping.dbcSource(), w));
+    SlcanTransport transport = b.hasSerial()
+        ? new SerialSlcanTransport("can-" + b.getName() + "-rx", b.getSerial().getPort(), b.getSerial().getBaud())
+        : new TcpSlcanTransport("can-" + b.getName() + "-rx", b.getTcp().getHost(), b.getTcp().getPort(), 5000);
+    CanBus bus = new CanBus(new CanBus.Options(b.getName(), SlcanBitrate.of(b.getBitrate()), b.getListenOnly(),
+        b.getTimestamps(), Duration.ofMillis(b.getStatusPollMs()), Duration.ofMillis(b.getSilenceTimeoutMs()),
+        Duration.ofMillis(Math.min(250, b.getReconnectMaxMs())), Duration.ofMillis(b.getReconnectMaxMs())),
+        transport, mapping, scheduler, router);
+    buses.add(bus);
+    bus.start();
   }
 
   private static DeviceMetrics deviceMetrics(ModbusStats s) {
@@ -264,6 +289,10 @@ public final class Agent implements AutoCloseable {
     return List.copyOf(pollers);
   }
 
+  public List<CanBus> canBuses() {
+    return List.copyOf(buses);
+  }
+
   /** Stops polling, publishes {@code offline}, disconnects; every thread of the agent ends. */
   @Override
   public void close() {
@@ -273,6 +302,9 @@ public final class Agent implements AutoCloseable {
     metrics.stop();
     for (ModbusPoller p : pollers) {
       p.close();
+    }
+    for (CanBus b : buses) {
+      b.close();
     }
     stopSessions();
     for (ExecutorService e : executors) {

@@ -2,12 +2,18 @@ package io.evedge.agent;
 
 import io.evedge.agent.config.ConfigLoader;
 import io.evedge.agent.signal.ChargeDerivations;
+import io.evedge.agent.signal.CanDerivations;
 import io.evedge.agent.signal.Derivation;
 import io.evedge.agent.signal.Derived;
 import io.evedge.agent.signal.MeterDerivations;
 import io.evedge.drivers.modbus.ModbusClients;
+import io.evedge.drivers.can.CanMappings;
+import io.evedge.drivers.can.DbcWarning;
+import io.evedge.drivers.can.MappedSignal;
+import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.ReadBlock;
 import io.evedge.proto.AgentConfig;
+import io.evedge.proto.CanBusConfig;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.MqttConfig;
 import io.evedge.proto.ModbusDeviceConfig;
@@ -44,6 +50,13 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
       fed.addAll(ChargeDerivations.forDevice(d.getName(), keys));
       for (Derivation der : fed) {
         // the first device in the config that can feed a signal feeds it
+        if (taken.add(der.signal().name())) {
+          derivations.add(der);
+        }
+      }
+    }
+    for (CanBusConfig bus : c.getCanList()) {
+      for (Derivation der : CanDerivations.forBus(bus.getName(), loaded.canMappings().get(bus.getName()))) {
         if (taken.add(der.signal().name())) {
           derivations.add(der);
         }
@@ -122,6 +135,7 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
               .collect(Collectors.joining(", ")))
           .append('\n');
     }
+    describeCan(b);
     b.append("\nSignals (published on ").append(topics.base()).append("/signals/<name>):\n");
     if (derivations.isEmpty() && derived.isEmpty()) {
       b.append("  (none: no configured device feeds a signal)\n");
@@ -130,7 +144,8 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
         derived.stream().mapToInt(d -> d.signal().name().length()).max().orElse(0));
     for (Derivation d : derivations) {
       b.append("  ").append(String.format("%-" + width + "s", d.signal().name()))
-          .append("  <- ").append(d.device()).append(' ').append(String.join(", ", d.inputs()))
+          .append("  <- ").append(d.device()).append(' ')
+          .append(d instanceof CanDerivations.Direct can ? can.source() : String.join(", ", d.inputs()))
           .append('\n');
     }
     for (Derived d : derived) {
@@ -177,5 +192,43 @@ public record Plan(ConfigLoader.Loaded loaded, Topics topics, Map<String, List<R
         + "  journal:   " + s.stateDir().resolve("session") + ", synced every " + sc.getJournalSyncS() + " s\n"
         + "  records:   " + s.stateDir().resolve("records") + ", kept " + s.records().getRetentionDays()
         + " days / " + s.records().getRetentionBytes() + " bytes; dates in " + s.zone() + "\n";
+  }
+
+  /** The CAN buses, their adapters, DBC and mapping, and the signals each feeds. */
+  private void describeCan(StringBuilder b) {
+    AgentConfig c = loaded.config();
+    if (c.getCanCount() == 0) {
+      return;
+    }
+    b.append("\nCAN buses:\n");
+    for (CanBusConfig bus : c.getCanList()) {
+      CanMappings.Compiled m = loaded.canMappings().get(bus.getName());
+      b.append("  ").append(bus.getName()).append(": ")
+          .append(bus.hasSerial() ? "serial://" + bus.getSerial().getPort() + " (" + bus.getSerial().getBaud()
+              + " baud)" : "tcp://" + bus.getTcp().getHost() + ":" + bus.getTcp().getPort())
+          .append(", ").append(bus.getBitrate() / 1000).append(" kbit/s")
+          .append(bus.getListenOnly() ? ", listen-only" : "")
+          .append(bus.getTimestamps() ? ", adapter timestamps" : "")
+          .append(bus.getStatusPollMs() > 0 ? ", status every " + bus.getStatusPollMs() + " ms" : "")
+          .append('\n');
+      b.append("    DBC ").append(m.dbcSource()).append(": ").append(m.database().messages().size())
+          .append(" messages").append(m.database().warnings().isEmpty() ? ""
+              : ", " + m.database().warnings().size() + " lines skipped")
+          .append("; mapping ").append(m.name()).append(" (").append(m.mappingSource()).append(")\n");
+      for (DbcWarning w : m.database().warnings()) {
+        b.append("    DBC ").append(w).append('\n');
+      }
+      int width = m.signals().stream().mapToInt(s -> s.key().length()).max().orElse(0);
+      for (MappedSignal s : m.signals()) {
+        boolean used = derivations.stream().anyMatch(d -> d.device().equals(bus.getName())
+            && d.signal().name().equals(s.key()));
+        b.append("    ").append(String.format("%-" + width + "s", s.key())).append("  <- ").append(s.source())
+            .append(s.cycleMs() > 0 ? ", every " + s.cycleMs() + " ms" : "")
+            .append(s.staleAfterMs() > 0 ? ", stale after " + s.staleAfterMs() + " ms" : "")
+            .append(s.minIntervalMs() > 0 ? ", at most every " + s.minIntervalMs() + " ms" : "")
+            .append(used ? "" : "  (not used: another device feeds it)")
+            .append('\n');
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.evedge.drivers;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -13,4 +14,15 @@ public interface ReadingSink {
 
   /** A device changed state; {@code detail} says why, for the log. */
   void onDeviceState(String device, DeviceState state, String detail);
+
+  /**
+   * Some readings of an online device went stale: their source has not delivered within its
+   * timeout (a CAN message stopped arriving, the bus is in error). Their next reading makes them
+   * current again. The default ignores it.
+   *
+   * @param keys the reading keys that went stale
+   * @param time when they were found stale
+   * @param detail why, for the log
+   */
+  default void onStale(String device, List<String> keys, Instant time, String detail) {}
 }

@@ -5,15 +5,22 @@ import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.drivers.modbus.slave.RegisterImage;
 import io.evedge.proto.FaultType;
 import io.evedge.proto.Scenario;
+import io.evedge.simulator.can.ChargePointVehicle;
+import io.evedge.simulator.can.SlcanAdapterEmulator;
+import io.evedge.simulator.can.SlcanPtyEndpoint;
+import io.evedge.simulator.can.SlcanTcpServer;
+import io.evedge.simulator.can.VehicleFrames;
 import io.evedge.simulator.modbus.ModbusSlave;
 import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
 import io.evedge.simulator.modbus.SlaveFault;
 import io.evedge.simulator.scenario.ScenarioRunner;
 import io.evedge.time.Scheduler;
+import io.evedge.time.SystemScheduler;
 import io.evedge.yaml.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +30,9 @@ import org.tinylog.Logger;
  * A scenario played on a {@link Scheduler} and served as hardware: one Modbus slave answering, by
  * unit id, the charge point's devices (by default the meter with the {@code eastron-sdm630} map at
  * unit 1 and the EVSE controller with the {@code evedge-sim-evse} map at unit 2), over Modbus TCP,
- * RTU over TCP or a serial port. The scenario's Modbus faults are injected into that slave.
+ * RTU over TCP or a serial port; and, when asked, the vehicle's CAN bus as an SLCAN adapter (the
+ * shipped {@code evedge-generic-ev} DBC) on TCP or a pseudo-terminal. The scenario's Modbus and
+ * SLCAN faults are injected into those servers.
  */
 public final class Simulation implements AutoCloseable {
 
@@ -37,6 +46,9 @@ public final class Simulation implements AutoCloseable {
 
   private final ScenarioRunner runner;
   private final ModbusSlaveServer server;
+  private final List<AutoCloseable> can = new ArrayList<>();
+  private SlcanAdapterEmulator adapter;
+  private int slcanPort;
 
   private Simulation(ScenarioRunner runner, ModbusSlaveServer server) {
     this.runner = runner;
@@ -62,10 +74,29 @@ public final class Simulation implements AutoCloseable {
    *
    * @param groundTruth file the true sessions are appended to, or null
    */
-  public record Options(Transport transport, List<Device> devices, Path groundTruth) {
-    /** The default devices on Modbus TCP. */
+  public record Options(Transport transport, List<Device> devices, Path groundTruth, Can can) {
+    /** The default devices on Modbus TCP, no CAN bus. */
     public static Options tcp(String host, int port, Path groundTruth) {
-      return new Options(Transport.tcp(host, port), DEFAULT_DEVICES, groundTruth);
+      return new Options(Transport.tcp(host, port), DEFAULT_DEVICES, groundTruth, Can.NONE);
+    }
+
+    /** The same with the vehicle's CAN bus served as asked. */
+    public Options withCan(Can can) {
+      return new Options(transport, devices, groundTruth, can);
+    }
+  }
+
+  /**
+   * Where the vehicle's CAN bus is served as an SLCAN adapter.
+   *
+   * @param tcpPort a TCP port on {@code host} (0 = a free one), or null for none
+   * @param pty one end of a pseudo-terminal pair, or null for none
+   */
+  public record Can(String host, Integer tcpPort, String pty) {
+    public static final Can NONE = new Can(null, null, null);
+
+    boolean any() {
+      return tcpPort != null || pty != null;
     }
   }
 
@@ -89,7 +120,36 @@ public final class Simulation implements AutoCloseable {
     }
     Simulation s = new Simulation(runner, server);
     runner.addFaultListener(s::onFault);
+    if (options.can().any()) {
+      try {
+        s.serveCan(options.can());
+      } catch (IOException | RuntimeException e) {
+        s.close();
+        throw e;
+      }
+    }
     return s;
+  }
+
+  /** The vehicle's frames in real time (as a bus carries them), its state from the scenario. */
+  private void serveCan(Can c) throws IOException {
+    SystemScheduler bus = new SystemScheduler("sim-can", 1.0);
+    can.add(bus);
+    adapter = new SlcanAdapterEmulator(new VehicleFrames(new ChargePointVehicle(runner.chargePoint())), bus);
+    can.add(0, adapter);
+    if (c.tcpPort() != null) {
+      SlcanTcpServer tcp = SlcanTcpServer.start(adapter, c.host() == null ? "127.0.0.1" : c.host(), c.tcpPort());
+      slcanPort = tcp.port();
+      can.add(0, tcp);
+    }
+    if (c.pty() != null) {
+      can.add(0, SlcanPtyEndpoint.start(adapter, c.pty(), bus));
+    }
+  }
+
+  /** The TCP port of the SLCAN adapter, 0 when none is served on TCP. */
+  public int slcanPort() {
+    return slcanPort;
   }
 
   private boolean onFault(FaultType type, boolean active, double value) {
@@ -102,6 +162,25 @@ public final class Simulation implements AutoCloseable {
     if (fault != null) {
       server.slave().inject(active ? fault : SlaveFault.NONE);
       return true;
+    }
+    if (adapter != null) {
+      switch (type) {
+        case SLCAN_GARBAGE -> {
+          if (active) {
+            adapter.injectGarbage(Double.isNaN(value) ? 64 : (int) value);
+          }
+          return true;
+        }
+        case SLCAN_DROP -> {
+          adapter.dropFrames(active ? (Double.isNaN(value) ? 0.5 : value) : 0);
+          return true;
+        }
+        case SLCAN_BUS_OFF -> {
+          adapter.busOff(active);
+          return true;
+        }
+        default -> { }
+      }
     }
     if (type == FaultType.DEVICE_OFFLINE) {
       try {
@@ -133,6 +212,13 @@ public final class Simulation implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    for (AutoCloseable c : can) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        Logger.debug("Stopping the CAN bus: {}", e.getMessage());
+      }
+    }
     server.close();
     runner.close();
   }

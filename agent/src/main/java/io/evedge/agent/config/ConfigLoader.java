@@ -1,8 +1,12 @@
 package io.evedge.agent.config;
 
 import io.evedge.drivers.modbus.ModbusClients;
+import io.evedge.agent.signal.CanDerivations;
+import io.evedge.drivers.can.CanMappings;
+import io.evedge.drivers.can.SlcanBitrate;
 import io.evedge.drivers.modbus.Profiles;
 import io.evedge.proto.AgentConfig;
+import io.evedge.proto.CanBusConfig;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.yaml.ConfigException;
@@ -17,14 +21,25 @@ import java.util.Set;
 
 /**
  * Loads the agent's YAML configuration strictly (see {@link ProtoYaml}) and checks what the schema
- * alone cannot: every device has exactly one transport, names are unique, profiles exist and load.
+ * alone cannot: every device has exactly one transport, names are unique, profiles exist and load, CAN
+ * mappings load and name only messages, signals and agent signals that exist.
  */
 public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** A checked configuration with the device profiles it refers to, by device name. */
-  public record Loaded(Path file, AgentConfig config, Map<String, DeviceProfile> profiles) {}
+  /**
+   * A checked configuration with the device profiles it refers to, by device name, and the
+   * compiled CAN mappings, by bus name.
+   */
+  public record Loaded(Path file, AgentConfig config, Map<String, DeviceProfile> profiles,
+      Map<String, CanMappings.Compiled> canMappings) {
+
+    /** A configuration without CAN buses. */
+    public Loaded(Path file, AgentConfig config, Map<String, DeviceProfile> profiles) {
+      this(file, config, profiles, Map.of());
+    }
+  }
 
   public static Loaded load(Path file) throws ConfigException {
     String source = file.toString();
@@ -71,6 +86,7 @@ public final class ConfigLoader {
     problems.addAll(io.evedge.agent.session.SessionSettings.problems(config, source));
     // the MQTT contract's part: TLS files, password sources, signal policies, defaults
     config = ContractConfig.check(file, config, problems);
+    Map<String, CanMappings.Compiled> canMappings = checkCan(file, config, names, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -79,6 +95,56 @@ public final class ConfigLoader {
       b.getMqttBuilder().setClientId("evedge-" + config.getDeviceId());
       config = b.build();
     }
-    return new Loaded(file, config, profiles);
+    return new Loaded(file, config, profiles, canMappings);
+  }
+
+  /** Checks the CAN buses and compiles their mappings; {@code names} holds the device names so far. */
+  private static Map<String, CanMappings.Compiled> checkCan(Path file, AgentConfig config, Set<String> names,
+      List<ConfigException.Problem> problems) {
+    String source = file.toString();
+    Path dir = file.toAbsolutePath().getParent();
+    Map<String, CanMappings.Compiled> out = new LinkedHashMap<>();
+    for (int i = 0; i < config.getCanCount(); i++) {
+      CanBusConfig bus = config.getCan(i);
+      String path = "can[" + i + "]";
+      if (!names.add(bus.getName())) {
+        problems.add(new ConfigException.Problem(source, path + ".name", 0, "duplicate device name '"
+            + bus.getName() + "'; every Modbus device and CAN bus needs its own name"));
+      }
+      if (bus.hasSerial() == bus.hasTcp()) {
+        problems.add(new ConfigException.Problem(source, path, 0, bus.hasSerial()
+            ? "both serial and tcp given: the adapter is on one of them"
+            : "no transport: expected serial: {port: /dev/ttyACM0} or tcp: {host: ..., port: ...}"));
+      }
+      if (bus.getSilenceTimeoutMs() > 0 && bus.getStatusPollMs() > 0
+          && bus.getSilenceTimeoutMs() <= bus.getStatusPollMs()) {
+        problems.add(new ConfigException.Problem(source, path + ".silence_timeout_ms", 0, "expected more than"
+            + " status_poll_ms (" + bus.getStatusPollMs() + "): a quiet bus is only heard through the status"
+            + " replies, got " + bus.getSilenceTimeoutMs()));
+      }
+      try {
+        SlcanBitrate.of(bus.getBitrate());
+      } catch (IllegalArgumentException e) {
+        problems.add(new ConfigException.Problem(source, path + ".bitrate", 0, e.getMessage()));
+      }
+      CanMappings.Compiled mapping;
+      try {
+        mapping = CanMappings.load(bus.getMapping(), bus.getDbc(), dir);
+      } catch (ConfigException e) {
+        for (ConfigException.Problem p : e.problems()) {
+          problems.add(new ConfigException.Problem(source, path + ".mapping", 0, p.toString()));
+        }
+        continue;
+      }
+      for (int s = 0; s < mapping.signals().size(); s++) {
+        String problem = CanDerivations.check(mapping.signals().get(s)).orElse(null);
+        if (problem != null) {
+          problems.add(new ConfigException.Problem(source, path + ".mapping", 0,
+              mapping.mappingSource() + ": signals[" + s + "].signal: " + problem));
+        }
+      }
+      out.put(bus.getName(), mapping);
+    }
+    return out;
   }
 }

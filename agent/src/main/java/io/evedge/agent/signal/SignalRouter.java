@@ -5,7 +5,9 @@ import io.evedge.drivers.Reading;
 import io.evedge.drivers.ReadingSink;
 import io.evedge.proto.Quality;
 import io.evedge.time.Scheduler;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,8 @@ import java.util.Map;
 /**
  * Receives readings from the drivers' threads, hands them to the scheduler thread, keeps each
  * device's latest readings and recomputes the signals they feed. A device going offline turns its
- * signals {@code UNAVAILABLE}, keeping their last values.
+ * signals {@code UNAVAILABLE}, keeping their last values; readings gone stale turn the signals they
+ * feed {@code STALE}.
  */
 public final class SignalRouter implements ReadingSink {
 
@@ -101,6 +104,17 @@ public final class SignalRouter implements ReadingSink {
     }
   }
 
+  @Override
+  public void onStale(String device, List<String> keys, Instant time, String detail) {
+    scheduler.execute(() -> {
+      for (Derivation d : byDevice.getOrDefault(device, List.of())) {
+        if (!Collections.disjoint(d.inputs(), keys)) {
+          table.setQuality(d.signal(), Quality.STALE, time);
+        }
+      }
+    });
+  }
+
   private void apply(String device, List<Reading> readings) {
     if (readings.isEmpty()) {
       return;
@@ -115,6 +129,11 @@ public final class SignalRouter implements ReadingSink {
     }
     offline.remove(device);
     for (Derivation d : byDevice.getOrDefault(device, List.of())) {
+      if (d instanceof CanDerivations.Direct direct) {
+        // a CAN signal changes only with its own reading, at that reading's time
+        direct.apply(readings, table);
+        continue;
+      }
       table.set(d.signal(), d.compute(values), time, Quality.GOOD);
     }
     updateDerived(time);

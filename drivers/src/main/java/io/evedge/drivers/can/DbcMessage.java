@@ -13,9 +13,12 @@ import java.util.Optional;
  * @param dlc payload length in bytes as declared, 0..64 (above 8 only on CAN FD)
  * @param transmitter the sending node as written, empty if none is given
  * @param signals the signals in file order
+ * @param cycleTimeMs the period the message is sent with, in milliseconds, from the
+ *     {@code GenMsgCycleTime} attribute ({@code BA_} or its {@code BA_DEF_DEF_} default); 0 when
+ *     the file gives none (event-driven or unknown)
  */
-public record DbcMessage(
-    int id, boolean extended, String name, int dlc, String transmitter, List<DbcSignal> signals) {
+public record DbcMessage(int id, boolean extended, String name, int dlc, String transmitter,
+    List<DbcSignal> signals, int cycleTimeMs) {
 
   public DbcMessage {
     Objects.requireNonNull(name, "name");
@@ -27,7 +30,16 @@ public record DbcMessage(
     if (dlc < 0 || dlc > 64) {
       throw new IllegalArgumentException(name + ": dlc " + dlc + " out of range 0..64");
     }
+    if (cycleTimeMs < 0) {
+      throw new IllegalArgumentException(name + ": cycle time " + cycleTimeMs + " ms is negative");
+    }
     signals = List.copyOf(signals);
+  }
+
+  /** A message without a known cycle time. */
+  public DbcMessage(int id, boolean extended, String name, int dlc, String transmitter,
+      List<DbcSignal> signals) {
+    this(id, extended, name, dlc, transmitter, signals, 0);
   }
 
   /** The signal called {@code name}. */

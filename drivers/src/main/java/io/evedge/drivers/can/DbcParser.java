@@ -25,13 +25,14 @@ import java.util.regex.Pattern;
 /**
  * Reads the part of a Vector DBC file that decoding needs: messages ({@code BO_}), their signals
  * ({@code SG_}, with {@code M}/{@code mN} multiplexing), value descriptions ({@code VAL_}) and
- * float value types ({@code SIG_VALTYPE_}).
+ * float value types ({@code SIG_VALTYPE_}) and message cycle times (the {@code GenMsgCycleTime}
+ * attribute).
  *
  * <p>Vehicle DBC files in the wild are untidy, so the parser is lenient where it can be and never
  * loses the file over one bad line: {@code VERSION}, the {@code NS_} block,
  * {@code BS_}, {@code BU_}, comments ({@code CM_}, also spanning lines and with {@code \"}),
- * attributes ({@code BA_DEF_}, {@code BA_DEF_DEF_}, {@code BA_} and their relation forms), {@code
- * VAL_TABLE_} and {@code BO_TX_BU_} are read and dropped; the pseudo-message {@code
+ * attributes other than {@code GenMsgCycleTime} ({@code BA_DEF_}, {@code BA_DEF_DEF_}, {@code BA_}
+ * and their relation forms), {@code VAL_TABLE_} and {@code BO_TX_BU_} are read and dropped; the pseudo-message {@code
  * VECTOR__INDEPENDENT_SIG_MSG} is skipped with its signals. Everything else that cannot be used, an
  * unsupported statement ({@code SG_MUL_VAL_}, {@code SIG_GROUP_}, {@code EV_}, ...) or a malformed
  * {@code BO_}/{@code SG_} line, becomes a {@link DbcWarning} with its line number and the rest of
@@ -56,6 +57,8 @@ public final class DbcParser {
   /** Id of the pseudo-message that holds signals not sent in any message. */
   private static final long INDEPENDENT_SIGNALS_ID = 0xC000_0000L;
   private static final String INDEPENDENT_SIGNALS = "VECTOR__INDEPENDENT_SIG_MSG";
+  /** The attribute that gives a message's period in milliseconds. */
+  private static final String CYCLE_TIME = "GenMsgCycleTime";
 
   /** Statements on one line of their own, without a closing ';'. */
   private static final Set<String> LINE_STATEMENTS =
@@ -72,6 +75,7 @@ public final class DbcParser {
   private final List<DbcWarning> warnings = new ArrayList<>();
   private final Map<Long, MessageDraft> messages = new LinkedHashMap<>();
   private MessageDraft current;
+  private int defaultCycleTimeMs;
   private boolean skippingSignals;
   private boolean inNamespace;
 
@@ -177,6 +181,8 @@ public final class DbcParser {
       if (m.matches()) {
         warn(line, "opendbc import of " + m.group(1) + " not followed; its messages are missing");
       }
+    } else if (keyword.equals("BA_") || keyword.equals("BA_DEF_DEF_")) {
+      cycleTime(keyword, tokens(text), line);
     } else if (keyword.equals("VAL_")) {
       values(tokens(text), line);
     } else if (keyword.equals("SIG_VALTYPE_")) {
@@ -279,6 +285,45 @@ public final class DbcParser {
     current.signals.put(name, s);
   }
 
+  /**
+   * {@code BA_ "GenMsgCycleTime" BO_ <id> <ms> ;} and its default {@code BA_DEF_DEF_
+   * "GenMsgCycleTime" <ms> ;}; other attributes are dropped.
+   */
+  private void cycleTime(String keyword, List<Token> t, int line) {
+    if (t.size() < 2 || !t.get(1).quoted || !t.get(1).text.equals(CYCLE_TIME)) {
+      return;
+    }
+    boolean isDefault = keyword.equals("BA_DEF_DEF_");
+    if (!isDefault && (t.size() < 3 || !t.get(2).text.equals("BO_"))) {
+      return;
+    }
+    int valueAt = isDefault ? 2 : 4;
+    if (t.size() != valueAt + 1
+        || (!isDefault && !t.get(3).text.chars().allMatch(Character::isDigit))) {
+      warn(line, "malformed " + keyword + " \"" + CYCLE_TIME + "\"; ignored");
+      return;
+    }
+    Long ms = parseLong(t.get(valueAt));
+    if (ms == null || ms < 0 || ms > Integer.MAX_VALUE) {
+      warn(line, CYCLE_TIME + " " + t.get(valueAt).text + " is not a number of milliseconds;"
+          + " ignored");
+      return;
+    }
+    if (isDefault) {
+      defaultCycleTimeMs = ms.intValue();
+      return;
+    }
+    long fileId = parseId(t.get(3).text);
+    MessageDraft m = fileId == INDEPENDENT_SIGNALS_ID ? null : messages.get(key(fileId));
+    if (m == null) {
+      if (fileId != INDEPENDENT_SIGNALS_ID) {
+        warn(line, "BA_ " + CYCLE_TIME + " for unknown message " + t.get(3).text + "; ignored");
+      }
+      return;
+    }
+    m.cycleTimeMs = ms.intValue();
+  }
+
   /** {@code VAL_ <id> <signal> <value> "<text>" ... ;} */
   private void values(List<Token> t, int line) {
     if (t.size() > 1 && !t.get(1).quoted && !t.get(1).text.chars().allMatch(Character::isDigit)) {
@@ -376,7 +421,7 @@ public final class DbcParser {
       }
       int id = (int) (m.key & CanFrame.MAX_EXTENDED_ID);
       out.add(new DbcMessage(id, m.key > CanFrame.MAX_EXTENDED_ID, m.name, m.dlc, m.transmitter,
-          signals));
+          signals, m.cycleTimeMs >= 0 ? m.cycleTimeMs : defaultCycleTimeMs));
     }
     warnings.sort(Comparator.comparingInt(DbcWarning::line));
     return new DbcDatabase(out, warnings);
@@ -543,6 +588,7 @@ public final class DbcParser {
     final int dlc;
     final String transmitter;
     final Map<String, SignalDraft> signals = new LinkedHashMap<>();
+    int cycleTimeMs = -1;
 
     MessageDraft(int line, long key, String name, int dlc, String transmitter) {
       this.line = line;

@@ -177,6 +177,97 @@ public record DbcSignal(
     return physical(decodeRaw(frame));
   }
 
+  /**
+   * {@link #isPresentIn(CanFrame)} for a payload packed as in {@link CanFrame#data()}, for callers
+   * that hold a frame's fields rather than the object.
+   *
+   * @param payloadLength bytes carried, 0..8 (0 for a remote frame)
+   */
+  public boolean isPresentIn(long data, int payloadLength) {
+    return bytesNeeded() <= payloadLength
+        && (selectedBy == null || (selectedBy.isPresentIn(data, payloadLength)
+            && selectedBy.decodeRaw(data, payloadLength) == multiplexValue));
+  }
+
+  /** {@link #decodeRaw(CanFrame)} for a payload packed as in {@link CanFrame#data()}. */
+  public long decodeRaw(long data, int payloadLength) {
+    checkFits(payloadLength);
+    return extract(null, data);
+  }
+
+  /** {@link #decode(CanFrame)} for a payload packed as in {@link CanFrame#data()}. */
+  public double decode(long data, int payloadLength) {
+    return physical(decodeRaw(data, payloadLength));
+  }
+
+  /**
+   * The raw bits that encode {@code physical}: (physical − offset) / factor rounded to the nearest
+   * integer and clamped to what {@link #length} bits hold (signed or not); for a float signal the
+   * IEEE bits of the value. The inverse of {@link #physical(long)} up to rounding.
+   */
+  public long rawFor(double physical) {
+    double raw = factor == 0 ? 0 : (physical - offset) / factor;
+    if (valueType == ValueType.FLOAT32) {
+      return Float.floatToIntBits((float) raw) & 0xFFFF_FFFFL;
+    }
+    if (valueType == ValueType.FLOAT64) {
+      return Double.doubleToLongBits(raw);
+    }
+    long r = Double.isNaN(raw) ? 0 : Math.round(raw);
+    if (length == 64) {
+      return r;
+    }
+    long max = signed ? (1L << (length - 1)) - 1 : (1L << length) - 1;
+    long min = signed ? -(1L << (length - 1)) : 0;
+    return Math.max(min, Math.min(max, r));
+  }
+
+  /**
+   * {@code data} (a payload packed as in {@link CanFrame#data()}, at most 8 bytes) with this
+   * signal's bits replaced by {@code raw}; the other bits are kept. The inverse of
+   * {@link #decodeRaw(long, int)}, used to build frames (the simulator, tests).
+   *
+   * @throws IndexOutOfBoundsException if the signal does not fit 8 bytes
+   */
+  public long encodeRaw(long data, long raw) {
+    checkFits(8);
+    long v = raw;
+    if (byteOrder == ByteOrder.INTEL) {
+      int bit = startBit;
+      int remaining = length;
+      while (remaining > 0) {
+        int inByte = bit & 7;
+        int n = Math.min(8 - inByte, remaining);
+        int shift = 56 - 8 * (bit >>> 3) + inByte;
+        long mask = ((1L << n) - 1) << shift;
+        data = (data & ~mask) | ((v << shift) & mask);
+        v >>>= n;
+        bit += n;
+        remaining -= n;
+      }
+    } else {
+      int index = startBit >>> 3;
+      int top = startBit & 7;
+      int remaining = length;
+      while (remaining > 0) {
+        int n = Math.min(top + 1, remaining);
+        long chunk = (v >>> (remaining - n)) & ((1L << n) - 1);
+        int shift = 56 - 8 * index + (top + 1 - n);
+        long mask = ((1L << n) - 1) << shift;
+        data = (data & ~mask) | (chunk << shift);
+        remaining -= n;
+        index++;
+        top = 7;
+      }
+    }
+    return data;
+  }
+
+  /** {@code data} with this signal set to {@code physical} (see {@link #rawFor}). */
+  public long encode(long data, double physical) {
+    return encodeRaw(data, rawFor(physical));
+  }
+
   /** Raw bits read as a number: the integer, or the float they encode. */
   public double rawValue(long raw) {
     return switch (valueType) {

@@ -10,6 +10,17 @@ public interface SlcanListener {
   /** A received CAN frame ({@code t}, {@code T}, {@code r}, {@code R} lines). */
   default void onFrame(CanFrame frame) {}
 
+  /**
+   * A received CAN frame as its fields, before any object is made; the parser calls this for every
+   * frame. The default makes the {@link CanFrame} and passes it to {@link #onFrame(CanFrame)}; a
+   * listener on the hot path overrides this to decode without allocating. The arguments are those
+   * of {@link CanFrame}'s constructor and already checked against its rules.
+   */
+  default void onRawFrame(
+      int id, boolean extended, boolean remote, int dlc, long data, long timestampMs) {
+    onFrame(new CanFrame(id, extended, remote, dlc, data, timestampMs));
+  }
+
   /** A bare CR: the last command succeeded. */
   default void onOk() {}
 

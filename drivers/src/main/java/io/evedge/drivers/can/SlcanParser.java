@@ -22,8 +22,9 @@ import java.util.Objects;
  *
  * <p>The parser is an explicit state machine over a sealed {@code State}: {@code Idle} between
  * lines, {@code InLine} while collecting a line into a fixed buffer, {@code Skipping} while
- * discarding one. States are preallocated and the buffer is reused, so the only allocation is the
- * {@link CanFrame} (or status, version, serial number) that a complete line produces. Not
+ * discarding one. States are preallocated and the buffer is reused; a frame reaches the listener as primitives
+ * ({@link SlcanListener#onRawFrame}), so parsing frames allocates nothing unless the listener makes a
+ * {@link CanFrame}; a status, version or serial number reply makes one small object. Not
  * thread-safe: feed it from one thread.
  */
 public final class SlcanParser {
@@ -255,7 +256,7 @@ public final class SlcanParser {
       data |= (long) hex(p, 2) << (56 - 8 * i);
     }
     long time = tail == 4 ? timestamps.unwrap(rawTime) : CanFrame.NO_TIMESTAMP;
-    listener.onFrame(new CanFrame(id, extended, remote, dlc, data, time));
+    listener.onRawFrame(id, extended, remote, dlc, data, time);
   }
 
   private void discarded(Kind kind, long bytes) {

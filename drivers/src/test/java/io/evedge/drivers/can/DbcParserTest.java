@@ -292,4 +292,30 @@ class DbcParserTest {
   void unreadableFileThrows() {
     assertThrows(IOException.class, () -> DbcParser.parse(Path.of("does/not/exist.dbc")));
   }
+  @Test
+  void cycleTimesComeFromGenMsgCycleTimeAndItsDefault() {
+    DbcDatabase d = DbcParser.parse("""
+        BO_ 100 Fast: 8 ECU
+         SG_ A : 0|8@1+ (1,0) [0|0] "" Vector__XXX
+        BO_ 200 Slow: 8 ECU
+         SG_ B : 0|8@1+ (1,0) [0|0] "" Vector__XXX
+        BO_ 300 Default: 8 ECU
+         SG_ C : 0|8@1+ (1,0) [0|0] "" Vector__XXX
+        BA_DEF_ BO_ "GenMsgCycleTime" INT 0 65535;
+        BA_DEF_DEF_ "GenMsgCycleTime" 500;
+        BA_ "GenMsgCycleTime" BO_ 100 10;
+        BA_ "GenMsgCycleTime" BO_ 200 1000;
+        BA_ "GenMsgSendType" BO_ 200 0;
+        BA_ "GenMsgCycleTime" BO_ 999 20;
+        BA_ "GenMsgCycleTime" BO_ 300 fast;
+        """);
+    assertEquals(10, d.message("Fast").orElseThrow().cycleTimeMs());
+    assertEquals(1000, d.message("Slow").orElseThrow().cycleTimeMs());
+    assertEquals(500, d.message("Default").orElseThrow().cycleTimeMs());
+    assertEquals(List.of(12, 13), warningLines(d), d.warnings().toString());
+    assertTrue(d.warnings().get(0).message().contains("unknown message 999"));
+    assertTrue(d.warnings().get(1).message().contains("not a number of milliseconds"));
+    // without the attribute the cycle time is unknown
+    assertEquals(0, DbcParser.parse("BO_ 1 M: 1 X\n").message("M").orElseThrow().cycleTimeMs());
+  }
 }

@@ -186,6 +186,69 @@ class DbcSignalTest {
   }
 
   @Test
+  void packedPayloadDecodesLikeTheFrame() {
+    DbcSignal motorola = signal(13, 12, ByteOrder.MOTOROLA, false);
+    assertEquals(3349, motorola.decodeRaw(FRAME.data(), 8));
+    assertEquals(motorola.decode(FRAME), motorola.decode(FRAME.data(), 8));
+    assertTrue(motorola.isPresentIn(FRAME.data(), 8));
+    // 13|12@0 reaches into byte 2: a two-byte payload does not carry it
+    assertFalse(motorola.isPresentIn(0x1234_0000_0000_0000L, 2));
+    assertThrows(IndexOutOfBoundsException.class, () -> motorola.decodeRaw(0L, 2));
+  }
+
+  @Test
+  void encodingIsTheInverseOfDecoding() {
+    // 13|12@0 = 0xD15 in 12 34 56 ..: writing 0xD15 into a zero payload sets only those bits:
+    // byte 1 bits 5..0 = 110100 (0x34), byte 2 bits 7..2 = 010101 (0x54)
+    DbcSignal motorola = signal(13, 12, ByteOrder.MOTOROLA, false);
+    assertEquals(0x0034_5400_0000_0000L, motorola.encodeRaw(0, 0xD15));
+    // 4|8@1 = 0x41: low nibble into bits 4..7 of byte 0, high nibble into bits 0..3 of byte 1
+    assertEquals(0x1004_0000_0000_0000L, signal(4, 8, ByteOrder.INTEL, false).encodeRaw(0, 0x41));
+    // other bits are kept
+    assertEquals(FRAME.data(), motorola.encodeRaw(FRAME.data(), 0xD15));
+    assertEquals(FRAME.data(), signal(52, 12, ByteOrder.INTEL, true).encodeRaw(FRAME.data(), -243));
+
+    // every start bit, length and order that fits 8 bytes round-trips, signed or not
+    java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+    for (ByteOrder order : ByteOrder.values()) {
+      for (int length = 1; length <= 64; length++) {
+        for (int start = 0; start < 64; start++) {
+          if (DbcSignal.bytesNeeded(start, length, order) > 8) {
+            continue;
+          }
+          for (boolean signed : new boolean[] {false, true}) {
+            DbcSignal s = signal(start, length, order, signed);
+            long raw = random.nextLong();
+            long fitted = length == 64 ? raw : signed
+                ? (raw << (64 - length)) >> (64 - length) : raw & ((1L << length) - 1);
+            long background = random.nextLong();
+            long data = s.encodeRaw(background, fitted);
+            assertEquals(fitted, s.decodeRaw(data, 8), s.toString());
+            // re-encoding what was decoded gives back the same payload
+            assertEquals(data, s.encodeRaw(data, s.decodeRaw(data, 8)));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void physicalValuesAreScaledRoundedAndClamped() {
+    // 0|16@1+ (0.1,-1000) "A": 12.34 A is raw (12.34 + 1000) / 0.1 = 10123.4, rounded 10123
+    DbcSignal current = signal(0, 16, ByteOrder.INTEL, false, ValueType.INTEGER, 0.1, -1000);
+    assertEquals(10123, current.rawFor(12.34));
+    assertEquals(12.3, current.decode(current.encode(0, 12.34), 8), 1e-9);
+    // out of range: clamped to 0..65535
+    assertEquals(0, current.rawFor(-5000));
+    assertEquals(65535, current.rawFor(1e9));
+    // signed 8 bits clamp to -128..127
+    assertEquals(-128, signal(0, 8, ByteOrder.INTEL, true).rawFor(-1000));
+    // float32: the IEEE bits of (value - offset) / factor
+    DbcSignal f32 = signal(0, 32, ByteOrder.INTEL, true, ValueType.FLOAT32, 2, 1);
+    assertEquals(4.0, f32.decode(f32.encode(0, 4.0), 8));
+  }
+
+  @Test
   void decodingAllocatesNothing() {
     assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
     com.sun.management.ThreadMXBean threads =

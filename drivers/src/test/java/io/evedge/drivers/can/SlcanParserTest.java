@@ -331,4 +331,33 @@ class SlcanParserTest {
     assertTrue(allocated < 100_000, allocated + " bytes allocated");
     assertEquals(11_000 * 5, quiet.stats().discardedLines());
   }
+  @Test
+  void parsingFramesAllocatesNothingForARawFrameListener() {
+    assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long[] sum = new long[1];
+    SlcanParser raw = new SlcanParser(new SlcanListener() {
+      @Override
+      public void onRawFrame(int id, boolean extended, boolean remote, int dlc, long data,
+          long timestampMs) {
+        sum[0] += id + data + timestampMs;
+      }
+    });
+    byte[] input = ascii("t1238112233445566778812AB\rT1ABCDEF02AABB\rr7FF0\r");
+    for (int i = 0; i < 1_000; i++) {
+      raw.feed(input);
+    }
+
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 10_000; i++) {
+      raw.feed(input);
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+    // 30000 frames; one CanFrame each would be over 1 MB
+    assertTrue(allocated < 100_000, allocated + " bytes allocated");
+    assertTrue(sum[0] != 0);
+    assertEquals(0, raw.stats().discardedLines());
+  }
 }

@@ -120,7 +120,8 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = {"Serve a scenario's hardware only (a Modbus slave), for an agent in another process or machine.",
+      description = {"Serve a scenario's hardware only (a Modbus slave, and with --slcan-port or --slcan-pty the "
+              + "vehicle's CAN bus as an SLCAN adapter), for an agent in another process or machine.",
           "By default the meter (eastron-sdm630) answers at unit 1 and the EVSE controller (evedge-sim-evse) at "
               + "unit 2; --profile serves one device with any shipped profile instead.",
           "Serves Modbus TCP by default, RTU frames on the TCP port with --rtu-over-tcp, or Modbus RTU on a "
@@ -175,6 +176,15 @@ public final class Main implements Runnable {
     @Option(names = "--fault", description = "start with this fault, e.g. 'exception 0x02', no-reply, 'slow 800'")
     String fault;
 
+    @Option(names = "--slcan-port", paramLabel = "N",
+        description = "also serve the vehicle's CAN bus as an SLCAN adapter on this TCP port (0: a free one)")
+    Integer slcanPort;
+
+    @Option(names = "--slcan-pty", paramLabel = "PATH",
+        description = "also serve the vehicle's CAN bus as an SLCAN adapter on this end of a pseudo-terminal"
+            + " pair (socat pty,raw,echo=0,link=PATH pty,raw,echo=0,link=OTHER); the agent opens the other end")
+    String slcanPty;
+
     @Override
     public Integer call() throws Exception {
       Scenario s = scenario.load();
@@ -193,7 +203,8 @@ public final class Main implements Runnable {
       Simulation.Transport transport = line != null ? slave -> ModbusSlaveServer.serial(line, slave)
           : slave -> ModbusSlaveServer.tcp(host, port, rtuOverTcp ? Framing.RTU : Framing.TCP, slave);
       SystemScheduler sim = new SystemScheduler("sim", speed);
-      Simulation simulation = Simulation.start(s, sim, new Simulation.Options(transport, devices, truth));
+      Simulation simulation = Simulation.start(s, sim, new Simulation.Options(transport, devices, truth,
+          new Simulation.Can(host, slcanPort, slcanPty)));
       ModbusSlaveServer server = simulation.server();
       server.echo(echo);
       if (lineTiming && line != null) {
@@ -206,6 +217,13 @@ public final class Main implements Runnable {
       StringBuilder what = new StringBuilder();
       for (Simulation.Device d : devices) {
         what.append(what.length() == 0 ? "" : ", ").append(d.profile()).append(" at unit ").append(d.unitId());
+      }
+      if (slcanPort != null) {
+        what.append("; the vehicle's CAN bus (").append(io.evedge.simulator.can.VehicleFrames.DBC)
+            .append(" DBC) as an SLCAN adapter on tcp ").append(host).append(':').append(simulation.slcanPort());
+      }
+      if (slcanPty != null) {
+        what.append("; the vehicle's CAN bus as an SLCAN adapter on ").append(slcanPty);
       }
       System.out.printf("Scenario %s at speed x%s: %s on %s%s.%nType 'help' for fault commands; Ctrl-C stops.%n",
           s.getName(), fmt(speed), what, server.endpoint(), truth == null ? "" : ", true sessions to " + truth);

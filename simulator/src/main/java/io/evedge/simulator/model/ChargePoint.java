@@ -310,6 +310,26 @@ public final class ChargePoint {
     return r;
   }
 
+  /** Current the EVSE offers on the control pilot (A). */
+  public synchronized double offeredAmps() {
+    return offeredAmps;
+  }
+
+  /** Whether the EVSE holds the cable locked. */
+  public synchronized boolean cableLocked() {
+    return locked;
+  }
+
+  /** Whether the residual current device has tripped. */
+  public synchronized boolean rcdTripped() {
+    return rcdTripped;
+  }
+
+  /** The EVSE's specification. */
+  public EvseSpec evse() {
+    return evseSpec;
+  }
+
   /** Number of completed true sessions. */
   public synchronized int sessions() {
     return sessions;
