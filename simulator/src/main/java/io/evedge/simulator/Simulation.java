@@ -100,8 +100,19 @@ public final class Simulation implements AutoCloseable {
     }
   }
 
-  /** Starts the scenario and the server. */
+  /** Serves the hardware and plays the scenario at once. */
   public static Simulation start(Scenario scenario, Scheduler scheduler, Options options)
+      throws IOException, ConfigException {
+    Simulation s = serve(scenario, scheduler, options);
+    s.play();
+    return s;
+  }
+
+  /**
+   * Serves the hardware in the scenario's state before its first event; the timeline starts on
+   * {@link #play()}, so an agent can be connected and reading before anything happens.
+   */
+  public static Simulation serve(Scenario scenario, Scheduler scheduler, Options options)
       throws IOException, ConfigException {
     ScenarioRunner runner = new ScenarioRunner(scenario, scheduler, options.groundTruth());
     Map<Integer, RegisterImage> units = new HashMap<>();
@@ -110,7 +121,6 @@ public final class Simulation implements AutoCloseable {
       units.put(d.unitId(), new ProfileImage(Profiles.load(d.profile()), () -> runner.chargePoint().evseReadings()));
     }
     ModbusSlave slave = new ModbusSlave(new ByUnit(units), units.keySet());
-    runner.start();
     ModbusSlaveServer server;
     try {
       server = options.transport().open(slave);
@@ -129,6 +139,11 @@ public final class Simulation implements AutoCloseable {
       }
     }
     return s;
+  }
+
+  /** Starts the scenario's timeline (its events at time 0 apply at once). */
+  public void play() {
+    runner.start();
   }
 
   /** The vehicle's frames in real time (as a bus carries them), its state from the scenario. */

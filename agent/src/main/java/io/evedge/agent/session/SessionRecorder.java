@@ -119,6 +119,11 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
   private final Last lastP = new Last();
   private final Last lastE = new Last();
   private final Last lastSoc = new Last();
+  // the register and state of charge as they stood before power rose: a session detected a poll
+  // after charging began still starts from them, so its first seconds of energy are not lost
+  private final Last idleE = new Last();
+  private final Last idleSoc = new Last();
+  private boolean vehicleCharging;
   private final double[] v = new double[3];
   private final double[] a = new double[3];
 
@@ -309,6 +314,10 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     boolean freshSoc = false;
     for (Reading r : readings) {
       String key = r.key();
+      if (IS_CHARGING.equals(key)) {
+        // whatever the detection mode, a vehicle saying it charges is not idle
+        vehicleCharging = r.value() == Boolean.TRUE;
+      }
       if (!INPUTS.contains(key) || !settings.sources().accepts(device, key)) {
         continue;
       }
@@ -367,11 +376,19 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       if (freshP) {
         lastP.set(p, now, wallMs);
       }
+      // idle: no power on the meter and, where the vehicle says so, not charging (its bus is quicker)
+      boolean idle = !(p >= startW) && !vehicleCharging;
       if (freshE) {
         lastE.set(e, now, wallMs);
+        if (idle) {
+          idleE.set(e, now, wallMs);
+        }
       }
       if (freshSoc) {
         lastSoc.set(soc, now, wallMs);
+        if (idle) {
+          idleSoc.set(soc, now, wallMs);
+        }
       }
     }
     if (mode == SessionDetection.SESSION_DETECTION_METER) {
@@ -577,10 +594,11 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
   private void feed(long nanos, long wallMs, double p, double e, double soc, double lastP) {
     Session s = session;
     long t = nanos - base;
-    s.energy.add(t, wallMs, p, e, soc, s.maxPowerW, params);
     if (!Double.isNaN(p)) {
+      // before the energy: the power read with a register step is what makes the step possible
       s.maxPowerW = Math.max(s.maxPowerW, p);
     }
+    s.energy.add(t, wallMs, p, e, soc, s.maxPowerW, params);
     if (!Double.isNaN(lastP) && lastP >= startW) {
       int loaded = 0;
       for (double amps : a) {
@@ -619,17 +637,25 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     }
   }
 
-  /** Counts the last values seen before the session opened (within the gap limit) as its first sample. */
+  /**
+   * Counts the last values seen before the session opened (within the gap limit) as its first
+   * sample: the register and state of charge from before power rose where there are such, else the
+   * latest.
+   */
   private void feedBaseline(long now) {
     long limit = params.maxGapNanos();
     double p = lastP.recent(now, limit);
-    double e = lastE.recent(now, limit);
-    double soc = lastSoc.recent(now, limit);
+    Last baseE = Double.isNaN(idleE.recent(now, limit)) ? lastE : idleE;
+    double e = baseE.recent(now, limit);
+    // a vehicle bus sends its state of charge when it changes, and it does not change while idle:
+    // the last idle value stands however old it is
+    Last baseSoc = Double.isNaN(idleSoc.value) ? lastSoc : idleSoc;
+    double soc = baseSoc == idleSoc ? idleSoc.value : lastSoc.recent(now, limit);
     if (!Double.isNaN(e)) {
-      session.energy.add(lastE.nanos - base, lastE.wallMs, Double.NaN, e, Double.NaN, 0, params);
+      session.energy.add(baseE.nanos - base, baseE.wallMs, Double.NaN, e, Double.NaN, 0, params);
     }
     if (!Double.isNaN(soc)) {
-      session.energy.add(lastSoc.nanos - base, lastSoc.wallMs, Double.NaN, Double.NaN, soc, 0, params);
+      session.energy.add(baseSoc.nanos - base, baseSoc.wallMs, Double.NaN, Double.NaN, soc, 0, params);
       session.startSoc = soc;
       session.lastSoc = soc;
     }

@@ -36,7 +36,7 @@ public final class ScenarioRunner implements AutoCloseable {
   private final List<TrueSession> truths = new CopyOnWriteArrayList<>();
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
   private final BufferedWriter truthFile;
-  private final long startNanos;
+  private volatile long startNanos;
   private final Duration end;
   private volatile boolean finished;
 
@@ -66,6 +66,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
   /** Applies the events at time 0 and schedules the rest of the timeline from now. */
   public void start() {
+    startNanos = scheduler.nanoTime();
     timers.add(scheduler.scheduleAtFixedRate(chargePoint::step, ChargePoint.STEP, ChargePoint.STEP));
     List<TimelineEvent> events = new ArrayList<>(scenario.getTimelineList());
     events.sort(Comparator.comparing(e -> Durations.parse(e.getAt())));
