@@ -8,6 +8,8 @@ import com.google.protobuf.util.JsonFormat;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestSubscriber;
 import io.evedge.drivers.testing.PtyPair;
+import io.evedge.proto.AgentMetrics;
+import io.evedge.proto.CanBusMetrics;
 import io.evedge.proto.Quality;
 import io.evedge.proto.SignalValue;
 import io.evedge.simulator.can.SimpleVehicle;
@@ -100,6 +102,25 @@ class CanToSubscriberIT {
     }
   }
 
+  /** The bus {@code car} in the first retained {@code <p>/metrics} that passes {@code test}. */
+  private CanBusMetrics awaitCarMetrics(Predicate<CanBusMetrics> test) {
+    try {
+      return car(sub.await(P + "/metrics", r -> test.test(car(r)), WAIT));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nagent log:\n" + agent.log(), e);
+    }
+  }
+
+  private static CanBusMetrics car(TestSubscriber.Received r) {
+    try {
+      AgentMetrics.Builder b = AgentMetrics.newBuilder();
+      JsonFormat.parser().merge(r.payload(), b);
+      return b.build().getCanBusesOrDefault("car", CanBusMetrics.getDefaultInstance());
+    } catch (Exception e) {
+      throw new AssertionError("not a metrics body: " + r.payload(), e);
+    }
+  }
+
   /** How many messages each topic had received at this moment. */
   private Map<String, Long> mark() {
     return sub.all().stream().collect(Collectors.groupingBy(TestSubscriber.Received::topic,
@@ -131,6 +152,7 @@ class CanToSubscriberIT {
         mqtt:
           uri: %s
           keep_alive_s: 5
+          metrics_interval_s: 1
         can:
           - name: car
             serial: {port: %s}
@@ -186,6 +208,8 @@ class CanToSubscriberIT {
     TestSubscriber.Received stale = awaitSince(beforeBusOff, "charge-ischargingcableconnected",
         v -> v.getQuality() == Quality.STALE);
     assertTrue(body(stale).getValue().getBoolValue(), "the last value is kept: " + stale.payload());
+    CanBusMetrics inBusOff = awaitCarMetrics(m -> m.getState().equals("BUS_ERROR"));
+    assertEquals(1, inBusOff.getBusErrorEpisodes(), inBusOff.toString());
     Map<String, Long> beforeRecovery = mark();
     adapter.busOff(false);
     awaitSince(beforeRecovery, "charge-ischargingcableconnected", v -> good(v) && v.getValue().getBoolValue());
@@ -203,6 +227,15 @@ class CanToSubscriberIT {
     awaitSince(beforePlugIn, "charge-ischarging", v -> good(v) && v.getValue().getBoolValue());
     assertTrue(agent.isAlive());
     assertEquals(pid, agent.pid());
+
+    // <p>/metrics counts it all: frames, the noise by kind, the bus-off episode, the loss
+    CanBusMetrics car = awaitCarMetrics(m -> m.getState().equals("ONLINE") && m.getCounters().contains("losses "));
+    assertTrue(car.getFrames() > 100, car.toString());
+    assertTrue(car.getErrors() >= 1, "the injected noise is counted: " + car);
+    assertEquals(car.getErrors(), car.getDiscardedMap().values().stream().mapToLong(Long::longValue).sum(),
+        car.toString());
+    assertEquals(1, car.getBusErrorEpisodes(), car.toString());
+    assertTrue(car.getCounters().matches("frames \\d+, opens [2-9].*bus error episodes 1.*"), car.getCounters());
     String log = agent.log();
     assertTrue(log.contains("CAN bus car: adapter at serial://" + pty.b() + " lost"), log);
     assertTrue(log.contains("bus error"), log);
