@@ -2,12 +2,11 @@ package io.evedge.simulator.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestSubscriber;
-import io.evedge.drivers.testing.PtyPair;
+import io.evedge.drivers.testing.SocatPair;
 import io.evedge.proto.AgentMetrics;
 import io.evedge.proto.CanBusMetrics;
 import io.evedge.proto.Quality;
@@ -47,7 +46,7 @@ class CanToSubscriberIT {
   @TempDir
   Path dir;
 
-  private PtyPair pty;
+  private SocatPair pty;
   private SystemScheduler sim;
   private SystemScheduler bus;
   private SlcanAdapterEmulator adapter;
@@ -57,14 +56,13 @@ class CanToSubscriberIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(PtyPair.available() || "true".equalsIgnoreCase(System.getenv("CI")), "socat is not installed");
-    pty = PtyPair.start(dir);
+    pty = SocatPair.start(dir);
     // the vehicle runs 10x; its bus, like a real one, in real time
     sim = new SystemScheduler("sim", 10);
     bus = new SystemScheduler("sim-can", 1);
     adapter = new SlcanAdapterEmulator(new VehicleFrames(new SimpleVehicle(new SimpleVehicle.Options(75, 40, 90,
         11_040, false, Duration.ofSeconds(2), Duration.ofMinutes(10)), sim)), bus);
-    endpoint = SlcanPtyEndpoint.start(adapter, pty.a().toString(), bus);
+    endpoint = SlcanPtyEndpoint.start(adapter, pty.a(), bus);
   }
 
   @AfterEach
