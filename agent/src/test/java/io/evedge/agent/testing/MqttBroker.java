@@ -1,8 +1,8 @@
 package io.evedge.agent.testing;
 
+import io.evedge.drivers.testing.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ public final class MqttBroker implements BeforeAllCallback, AfterAllCallback {
     dir = Files.createTempDirectory("evedge-broker-");
     // mosquitto started as root drops to its own user: let it write its log (and persistence) here
     Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-    port = freePort();
+    port = Ports.freePort();
     useEmbedded = findMosquitto() == null;
     if (useEmbedded) {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -167,12 +167,5 @@ public final class MqttBroker implements BeforeAllCallback, AfterAllCallback {
       }
     }
     return null;
-  }
-
-  /** A TCP port free on loopback now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
