@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,14 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordDeliveryIT {
 
-  static final Path STORE = persistenceDir();
-
   @RegisterExtension
-  static final MqttBroker broker = new MqttBroker().withConfig(
-      "persistence true",
-      "persistence_location " + STORE + "/",
-      "max_queued_messages 100000",
-      "log_type all");
+  static final MqttBroker broker = new MqttBroker().withPersistence();
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -58,16 +51,6 @@ class RecordDeliveryIT {
   private SystemScheduler sim;
   private SimulatedMeter meter;
   private Path inbox;
-
-  private static Path persistenceDir() {
-    try {
-      Path d = Files.createTempDirectory("evedge-mosquitto-db-");
-      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {
