@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Records through the outbox of a real agent process while the simulated meter charges, across
  * broker outages and a {@code kill -9}. The records enter through the agent's test seam
- * ({@link RecordInbox}, {@code -Devedge.test.record-inbox}) because the session recorder is not wired
- * in yet; once it is, a completed session on the simulated meter takes its place. Whether the agent
+ * ({@link RecordInbox}, {@code -Devedge.test.record-inbox}), so they come when the test wants them
+ * rather than at the end of a charge session ({@code SessionKillIT} takes that path). Whether the agent
  * published a record more than once is read from the broker's own log.
  */
 class RecordDeliveryIT {
