@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Mosquitto ACL of the README and docs/mqtt.md, against a real Mosquitto. */
+/** The Mosquitto ACL of docs/mqtt.md and docs/operations.md, against a real Mosquitto. */
 class AclIT {
 
   static final Path FILES = files();
