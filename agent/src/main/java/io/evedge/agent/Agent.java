@@ -24,16 +24,19 @@ import io.evedge.agent.signal.SignalPublisher;
 import io.evedge.agent.signal.SignalRouter;
 import io.evedge.agent.signal.SignalTable;
 import io.evedge.drivers.modbus.ModbusClients;
+import io.evedge.drivers.DeviceState;
 import io.evedge.drivers.can.CanBus;
 import io.evedge.drivers.can.SlcanBitrate;
+import io.evedge.drivers.can.SlcanStats;
 import io.evedge.drivers.can.transport.SerialSlcanTransport;
 import io.evedge.drivers.can.transport.SlcanTransport;
 import io.evedge.drivers.can.transport.TcpSlcanTransport;
 import io.evedge.drivers.modbus.ModbusPoller;
 import io.evedge.drivers.modbus.ModbusStats;
 import io.evedge.proto.AgentConfig;
-import io.evedge.proto.DeviceMetrics;
 import io.evedge.proto.CanBusConfig;
+import io.evedge.proto.CanBusMetrics;
+import io.evedge.proto.DeviceMetrics;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.proto.MqttConfig;
@@ -180,7 +183,7 @@ public final class Agent implements AutoCloseable {
           Duration.ofMillis(d.getPollIntervalMs()), Duration.ofMillis(d.getMaxBackoffMs()), stats, scheduler, io,
           router);
       pollers.add(poller);
-      metrics.device(d.getName(), () -> deviceMetrics(poller.stats()));
+      metrics.device(d.getName(), () -> deviceMetrics(poller));
       poller.start();
     }
     for (CanBusConfig b : c.getCanList()) {
@@ -204,14 +207,33 @@ public final class Agent implements AutoCloseable {
         Duration.ofMillis(Math.min(250, b.getReconnectMaxMs())), Duration.ofMillis(b.getReconnectMaxMs())),
         transport, mapping, scheduler, router);
     buses.add(bus);
+    metrics.canBus(b.getName(), () -> canBusMetrics(bus));
     bus.start();
   }
 
-  private static DeviceMetrics deviceMetrics(ModbusStats s) {
+  private static CanBusMetrics canBusMetrics(CanBus bus) {
+    CanBusMetrics.Builder m = CanBusMetrics.newBuilder()
+        .setFrames(bus.stats().frames.sum())
+        .setErrors(bus.parserStats().discardedLines())
+        .setState(bus.state() == DeviceState.ONLINE && bus.inBusError() ? "BUS_ERROR" : bus.state().name())
+        .setBusErrorEpisodes(bus.stats().busErrorEpisodes.sum())
+        .setCounters(bus.stats().summary());
+    for (SlcanStats.Kind kind : SlcanStats.Kind.values()) {
+      long n = bus.parserStats().count(kind);
+      if (n > 0) {
+        m.putDiscarded(kind.name(), n);
+      }
+    }
+    return m.build();
+  }
+
+  private static DeviceMetrics deviceMetrics(ModbusPoller poller) {
+    ModbusStats s = poller.stats();
     long failed = s.failedPolls.sum();
     return DeviceMetrics.newBuilder()
         .setReadsOk(Math.max(0, s.polls.sum() - failed))
         .setReadsFailed(failed)
+        .setState(poller.state().name())
         .setTimeouts(s.timeouts.sum())
         .setFrameErrors(s.frameErrors())
         .setExceptionReplies(s.exceptionReplies())

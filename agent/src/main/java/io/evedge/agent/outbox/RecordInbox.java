@@ -21,7 +21,8 @@ import org.tinylog.Logger;
  * {@value #POLL_MS} ms, each {@code *.json} file in DIR (a ChargeRecord in its JSON form) is put in
  * the outbox through {@link RecordPublisher#enqueue}, as the session recorder does with a completed
  * session, and deleted once the record is on disk. It lets crash tests drive records through a real
- * agent process before the session recorder is wired in; nothing in production reads it.
+ * agent process when they want them, without waiting for a charge session; nothing in production
+ * reads it.
  */
 public final class RecordInbox implements AutoCloseable {
 

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,17 +15,9 @@ class CanConfigCliTest {
   @TempDir
   Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result checkConfig(String yaml) throws IOException {
-    Path file = dir.resolve("evedge.yaml");
-    Files.writeString(file, yaml);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new String[] {"check-config", "--config", file.toString()},
-        new PrintWriter(out, true), new PrintWriter(err, true));
+  private CliRun checkConfig(String yaml) throws IOException {
     // the plan aligns columns with runs of spaces: compare with single spaces
-    return new Result(code, out.toString().replaceAll(" {2,}", " "), err.toString());
+    return CliRun.checkConfig(dir, yaml).singleSpaced();
   }
 
   private static final String CAR = """
@@ -41,7 +31,7 @@ class CanConfigCliTest {
 
   @Test
   void theShippedVehiclePrintsItsBusAndEverySignal() throws IOException {
-    Result r = checkConfig(CAR);
+    CliRun r = checkConfig(CAR);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("CAN buses:\n car: serial:///dev/ttyACM0 (115200 baud), 500 kbit/s,"
         + " listen-only, adapter timestamps, status every 1000 ms\n"), r.out());
@@ -57,7 +47,7 @@ class CanConfigCliTest {
 
   @Test
   void aMeterFeedsItsSignalsFirstAndTheBusTheRest() throws IOException {
-    Result r = checkConfig(CAR + """
+    CliRun r = checkConfig(CAR + """
         modbus:
           - name: meter
             profile: eastron-sdm630
@@ -80,7 +70,7 @@ class CanConfigCliTest {
           - {signal: charge-ischarging, source: OBC_Status.OBC_Charging}
           - {signal: charge-voltage, source: CHG_InputStatus.CHG_Voltage}
         """);
-    Result r = checkConfig(CAR.replace("mapping: evedge-generic-ev", "mapping: my-car.yaml"));
+    CliRun r = checkConfig(CAR.replace("mapping: evedge-generic-ev", "mapping: my-car.yaml"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("evedge.yaml: can[0].mapping: " + mapping + ": signals[1].source: unknown message"
         + " 'OBC_Status': can/evedge-generic-ev.dbc has no such message; it has BMS_PackStatus, CP_Status,"
@@ -98,7 +88,7 @@ class CanConfigCliTest {
           - {signal: tractionbattery-soc, source: BMS_SOC.BMS_SOC_Display}
           - {signal: charge-ischarging, source: OBC_ChargeStatus.OBC_ChargeState}
         """);
-    Result r = checkConfig(CAR.replace("mapping: evedge-generic-ev", "mapping: my-car.yaml"));
+    CliRun r = checkConfig(CAR.replace("mapping: evedge-generic-ev", "mapping: my-car.yaml"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("signals[0].signal: unknown agent signal 'tractionbattery-soc'; known are"
         + " charge-amperage,"), r.err());
@@ -108,7 +98,7 @@ class CanConfigCliTest {
 
   @Test
   void transportBitrateAndNamesAreChecked() throws IOException {
-    Result r = checkConfig("""
+    CliRun r = checkConfig("""
         device_id: car-01
         mqtt: {uri: tcp://127.0.0.1:1883}
         modbus:

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,19 +16,12 @@ class ConfigCliTest {
   @TempDir
   Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result checkConfig(String yaml) throws IOException {
-    Path file = dir.resolve("evedge.yaml");
-    Files.writeString(file, yaml);
-    return run("check-config", "--config", file.toString());
+  private CliRun checkConfig(String yaml) throws IOException {
+    return CliRun.checkConfig(dir, yaml);
   }
 
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static final String GOOD = """
@@ -53,7 +44,7 @@ class ConfigCliTest {
 
   @Test
   void goodConfigPrintsThePlanWithoutSecrets() throws IOException {
-    Result r = checkConfig(GOOD);
+    CliRun r = checkConfig(GOOD);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("meter: eastron-sdm630 at tcp://127.0.0.1:1502 unit 1"), r.out());
     assertTrue(r.out().contains("2 reads per poll"), r.out());
@@ -65,7 +56,7 @@ class ConfigCliTest {
 
   @Test
   void misspeltKeyIsNamed() throws IOException {
-    Result r = checkConfig(GOOD.replace("poll_interval_ms", "poll_intervall_ms"));
+    CliRun r = checkConfig(GOOD.replace("poll_interval_ms", "poll_intervall_ms"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("evedge.yaml:13: modbus[0].poll_intervall_ms: unknown key (did you mean "
         + "'poll_interval_ms'?)"), r.err());
@@ -73,28 +64,28 @@ class ConfigCliTest {
 
   @Test
   void wrongTypeIsNamed() throws IOException {
-    Result r = checkConfig(GOOD.replace("unit_id: 1", "unit_id: one"));
+    CliRun r = checkConfig(GOOD.replace("unit_id: 1", "unit_id: one"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0].unit_id: expected a whole number"), r.err());
   }
 
   @Test
   void missingRequiredValueIsNamed() throws IOException {
-    Result r = checkConfig(GOOD.replace("device_id: cp-garage-01\n", ""));
+    CliRun r = checkConfig(GOOD.replace("device_id: cp-garage-01\n", ""));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("device_id: missing required key"), r.err());
   }
 
   @Test
   void outOfRangeNumberIsNamed() throws IOException {
-    Result r = checkConfig(GOOD.replace("port: 1502", "port: 70000"));
+    CliRun r = checkConfig(GOOD.replace("port: 1502", "port: 70000"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0].tcp.port: expected a number from 1 to 65535, got 70000"), r.err());
   }
 
   @Test
   void unknownProfileListsTheShippedOnes() throws IOException {
-    Result r = checkConfig(GOOD.replace("eastron-sdm630", "eastron-sdm999"));
+    CliRun r = checkConfig(GOOD.replace("eastron-sdm630", "eastron-sdm999"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0].profile: profile 'eastron-sdm999': no shipped profile of that name"),
         r.err());
@@ -103,14 +94,14 @@ class ConfigCliTest {
 
   @Test
   void deviceWithoutTransportIsNamed() throws IOException {
-    Result r = checkConfig(GOOD.replace("    tcp: {host: 127.0.0.1, port: 1502}\n", ""));
+    CliRun r = checkConfig(GOOD.replace("    tcp: {host: 127.0.0.1, port: 1502}\n", ""));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0]: no transport"), r.err());
   }
 
   @Test
   void serialDeviceTakesLineSettingsFromTheProfile() throws IOException {
-    Result r = checkConfig(GOOD.replace("eastron-sdm630", "eastron-sdm120")
+    CliRun r = checkConfig(GOOD.replace("eastron-sdm630", "eastron-sdm120")
         .replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {port: /dev/ttyUSB0, echo: true}"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("meter: eastron-sdm120 at rtu:///dev/ttyUSB0 2400 8N1 (echo) unit 1"), r.out());
@@ -118,7 +109,7 @@ class ConfigCliTest {
 
   @Test
   void serialSettingsInTheConfigWin() throws IOException {
-    Result r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}",
+    CliRun r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}",
         "serial: {port: /dev/ttyUSB0, baud: 19200, parity: even}\n    min_request_gap_ms: 20"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("at rtu:///dev/ttyUSB0 19200 8E1 unit 1"), r.out());
@@ -127,14 +118,14 @@ class ConfigCliTest {
 
   @Test
   void rtuOverTcpIsShown() throws IOException {
-    Result r = checkConfig(GOOD.replace("tcp: {host", "rtu_over_tcp: {host"));
+    CliRun r = checkConfig(GOOD.replace("tcp: {host", "rtu_over_tcp: {host"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("meter: eastron-sdm630 at rtu+tcp://127.0.0.1:1502 unit 1"), r.out());
   }
 
   @Test
   void twoTransportsAreRejected() throws IOException {
-    Result r = checkConfig(GOOD.replace("    tcp: {host: 127.0.0.1, port: 1502}\n",
+    CliRun r = checkConfig(GOOD.replace("    tcp: {host: 127.0.0.1, port: 1502}\n",
         "    tcp: {host: 127.0.0.1, port: 1502}\n    serial: {port: /dev/ttyUSB0}\n"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0]: two transports (tcp and serial): a device has exactly one of tcp, "
@@ -143,7 +134,7 @@ class ConfigCliTest {
 
   @Test
   void broadcastUnitOnRtuIsRejected() throws IOException {
-    Result r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {port: /dev/ttyUSB0}")
+    CliRun r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {port: /dev/ttyUSB0}")
         .replace("unit_id: 1", "unit_id: 0"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0].unit_id: expected 1 to 247 on Modbus RTU"), r.err());
@@ -151,21 +142,21 @@ class ConfigCliTest {
 
   @Test
   void serialWithoutPortIsNamed() throws IOException {
-    Result r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {baud: 9600}"));
+    CliRun r = checkConfig(GOOD.replace("tcp: {host: 127.0.0.1, port: 1502}", "serial: {baud: 9600}"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("modbus[0].serial.port: missing required key"), r.err());
   }
 
   @Test
   void missingFileIsNamed() {
-    Result r = run("check-config", "--config", dir.resolve("nope.yaml").toString());
+    CliRun r = run("check-config", "--config", dir.resolve("nope.yaml").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("nope.yaml: no such file"), r.err());
   }
 
   @Test
   void brokenYamlGivesTheLine() throws IOException {
-    Result r = checkConfig("device_id: cp\nmqtt: {uri: \"tcp://h:1\"\n");
+    CliRun r = checkConfig("device_id: cp\nmqtt: {uri: \"tcp://h:1\"\n");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("not valid YAML"), r.err());
   }
@@ -174,7 +165,7 @@ class ConfigCliTest {
   void runWithABadConfigAlsoExitsWith2() throws IOException {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "device_id: x\n");
-    Result r = run("run", "--config", file.toString());
+    CliRun r = run("run", "--config", file.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("mqtt: missing required key"), r.err());
   }
@@ -183,7 +174,7 @@ class ConfigCliTest {
   void usageErrorsExitWith2AndVersionWith0() {
     assertEquals(2, run("frobnicate").code());
     assertEquals(2, run("check-config").code(), "--config is required");
-    Result v = run("--version");
+    CliRun v = run("--version");
     assertEquals(0, v.code());
     assertTrue(v.out().startsWith("evedge-agent "), v.out());
   }

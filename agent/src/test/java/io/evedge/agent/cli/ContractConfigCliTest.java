@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,16 +16,8 @@ class ContractConfigCliTest {
   @TempDir
   Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private Result check(String yaml) throws IOException {
-    Path file = dir.resolve("evedge.yaml");
-    Files.writeString(file, yaml);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new String[] {"check-config", "--config", file.toString()}, new PrintWriter(out, true),
-        new PrintWriter(err, true));
-    return new Result(code, out.toString(), err.toString());
+  private CliRun check(String yaml) throws IOException {
+    return CliRun.checkConfig(dir, yaml);
   }
 
   private static final String BASE = """
@@ -43,7 +33,7 @@ class ContractConfigCliTest {
 
   @Test
   void listsEverySignalWithItsSourceAndThoseNotPublished() throws IOException {
-    Result r = check(BASE + """
+    CliRun r = check(BASE + """
         signals:
           connector_type: IEC_62196_T2
           consumption_wh_per_km: 160
@@ -66,12 +56,12 @@ class ContractConfigCliTest {
   @Test
   void passwordFromAFileOrTheEnvironmentIsNeverPrinted() throws IOException {
     Files.writeString(dir.resolve("mqtt.pass"), "f1le-s3cret\n");
-    Result r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  username: cp-1\n"
+    CliRun r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  username: cp-1\n"
         + "  password_file: mqtt.pass"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("password from " + dir.resolve("mqtt.pass")), r.out());
     assertFalse(r.out().contains("f1le-s3cret"));
-    Result env = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  password_env: "
+    CliRun env = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  password_env: "
         + "EVEDGE_TEST_SURELY_UNSET"));
     assertEquals(0, env.code(), env.err());
     assertTrue(env.out().contains("password from $EVEDGE_TEST_SURELY_UNSET (not set here)"), env.out());
@@ -80,7 +70,7 @@ class ContractConfigCliTest {
   @Test
   void twoPasswordSourcesAreRejected() throws IOException {
     Files.writeString(dir.resolve("mqtt.pass"), "x\n");
-    Result r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  password: inline-s3cret\n"
+    CliRun r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  password: inline-s3cret\n"
         + "  password_file: mqtt.pass"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("mqtt: give the password one way"), r.err());
@@ -89,25 +79,25 @@ class ContractConfigCliTest {
 
   @Test
   void missingPasswordFileIsNamed() throws IOException {
-    Result r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  password_file: nope.pass"));
+    CliRun r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  password_file: nope.pass"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("mqtt.password_file: cannot read " + dir.resolve("nope.pass")), r.err());
   }
 
   @Test
   void tlsNeedsATlsUriAndReadableFiles() throws IOException {
-    Result r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  tls: {ca_file: ca.pem}"));
+    CliRun r = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: tcp://127.0.0.1:1883\n  tls: {ca_file: ca.pem}"));
     assertEquals(2, r.code());
     assertTrue(r.err().contains("mqtt.tls: TLS settings need a TLS broker uri"), r.err());
     assertTrue(r.err().contains("ca_file " + dir.resolve("ca.pem") + ": cannot read"), r.err());
-    Result half = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: ssl://127.0.0.1:8883\n  tls: {cert_file: c.pem}"));
+    CliRun half = check(BASE.replace("uri: tcp://127.0.0.1:1883", "uri: ssl://127.0.0.1:8883\n  tls: {cert_file: c.pem}"));
     assertEquals(2, half.code());
     assertTrue(half.err().contains("mutual TLS needs both cert_file and key_file"), half.err());
   }
 
   @Test
   void unknownSignalAndDoubleDeadbandAreNamed() throws IOException {
-    Result r = check(BASE + """
+    CliRun r = check(BASE + """
         signals:
           per_signal:
             charge-voltag: {deadband: 1}
@@ -121,7 +111,7 @@ class ContractConfigCliTest {
 
   @Test
   void outOfRangeOutboxAndRequestSettingsAreNamed() throws IOException {
-    Result r = check(BASE + """
+    CliRun r = check(BASE + """
         outbox: {max_bytes: 10}
         """);
     assertEquals(2, r.code());

@@ -15,12 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Mosquitto ACL of the README and docs/mqtt.md, against a real Mosquitto. */
+/** The Mosquitto ACL of docs/mqtt.md and docs/operations.md, against a real Mosquitto. */
 class AclIT {
 
   static final Path FILES = files();
@@ -41,8 +40,8 @@ class AclIT {
       Path d = Files.createTempDirectory("evedge-acl-");
       Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
       Path passwd = d.resolve("passwd");
-      passwd(passwd, "-c", "cp-acl", "dev1ce-pass");
-      passwd(passwd, "", "backend", "backend-pass");
+      MqttBroker.addPassword(passwd, "cp-acl", "dev1ce-pass");
+      MqttBroker.addPassword(passwd, "backend", "backend-pass");
       Files.writeString(d.resolve("acl"), """
           # every device: its own topics only (%u = the user name = the device id)
           pattern write evedge/%u/#
@@ -53,30 +52,13 @@ class AclIT {
           topic read evedge/#
           topic write evedge/+/req/#
           """);
-      for (Path f : new Path[] {passwd, d.resolve("acl")}) {
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-      }
+      Files.setPosixFilePermissions(d.resolve("acl"), PosixFilePermissions.fromString("rw-r--r--"));
       return d;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static void passwd(Path file, String create, String user, String password) throws IOException {
-    ProcessBuilder pb = create.isEmpty()
-        ? new ProcessBuilder("mosquitto_passwd", "-b", file.toString(), user, password)
-        : new ProcessBuilder("mosquitto_passwd", "-b", create, file.toString(), user, password);
-    Process p = pb.redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException("mosquitto_passwd failed: " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
 
   @Test
   void aDeviceWorksWithinItsPrefixAndRepliesUnderIt() throws Exception {

@@ -8,11 +8,9 @@ import io.evedge.agent.testing.AgentHarness;
 import io.evedge.agent.testing.Await;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestCerts;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,19 +56,9 @@ class TlsIT {
   Path dir;
 
   private static Path passwords() {
-    try {
-      Path f = CERTS.resolve("passwd");
-      Process p = new ProcessBuilder("mosquitto_passwd", "-b", "-c", f.toString(), "cp-tls", "c0rrect-h0rse")
-          .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("mosquitto_passwd failed: " + out);
-      }
-      f.toFile().setReadable(true, false);
-      return f;
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    Path f = CERTS.resolve("passwd");
+    MqttBroker.addPassword(f, "cp-tls", "c0rrect-h0rse");
+    return f;
   }
 
   private String config(String device, MqttBroker broker, String extra) {

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,29 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutboxIT {
 
-  static final Path STORE = persistenceDir();
-
   @RegisterExtension
-  static final MqttBroker broker = new MqttBroker().withConfig(
-      "persistence true",
-      "persistence_location " + STORE + "/",
-      "max_queued_messages 100000",
-      "log_type all");
+  static final MqttBroker broker = new MqttBroker().withPersistence();
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir
   Path dir;
-
-  private static Path persistenceDir() {
-    try {
-      Path d = Files.createTempDirectory("evedge-mosquitto-db-");
-      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private String config(String device) {
     return """

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.util.JsonFormat;
 import io.evedge.agent.contract.Payloads;
 import io.evedge.agent.testing.Await;
 import io.evedge.agent.testing.FakeLink;
+import io.evedge.agent.testing.ReferenceShapes;
 import io.evedge.proto.ChargeRecord;
 import io.evedge.proto.OutboxConfig;
 import io.evedge.proto.PayloadFormat;
@@ -58,13 +58,7 @@ class OutboxTest {
   }
 
   private static ChargeRecord parse(FakeLink.Sent s) {
-    try {
-      ChargeRecord.Builder b = ChargeRecord.newBuilder();
-      JsonFormat.parser().merge(s.text(), b);
-      return b.build();
-    } catch (IOException e) {
-      throw new AssertionError(s.text(), e);
-    }
+    return ReferenceShapes.parse(s.text(), ChargeRecord.getDefaultInstance());
   }
 
   private static List<String> ids(List<FakeLink.Sent> sent) {

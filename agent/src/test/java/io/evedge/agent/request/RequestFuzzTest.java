@@ -14,6 +14,7 @@ import io.evedge.agent.testing.FakeLink;
 import io.evedge.agent.testing.MemoryRecordStore;
 import io.evedge.agent.testing.ReferenceShapes;
 import io.evedge.agent.testing.SignalSamples;
+import io.evedge.drivers.testing.Fuzz;
 import io.evedge.proto.ChargeRecordsDailyReply;
 import io.evedge.proto.ChargeRecordsReply;
 import io.evedge.proto.ErrorReply;
@@ -26,19 +27,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated payloads, content types and API names to every request API: each request with
  * a response topic gets exactly one reply, which is either a well-formed answer of its API or
  * {@code {"error":{"code":…,"message":…}}}; nothing escapes the server and it keeps answering.
+ * Each try draws a fresh seed; a failure names its seed, which replays it ({@link Fuzz}).
  */
 class RequestFuzzTest {
 
@@ -54,7 +52,7 @@ class RequestFuzzTest {
   private static FakeLink link;
   private static RequestServer server;
 
-  @BeforeContainer
+  @BeforeAll
   static void start() {
     link = new FakeLink();
     MemoryRecordStore store = new MemoryRecordStore(ZoneOffset.UTC);
@@ -66,66 +64,127 @@ class RequestFuzzTest {
     server.start();
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     server.close();
   }
 
   record Request(String api, byte[] payload, String contentType) {}
 
-  @Provide
-  Arbitrary<Request> requests() {
-    Arbitrary<String> api = Arbitraries.oneOf(
-        Arbitraries.of("charge-records", "charge-records-daily", "signals/charge-voltage", "signals/charge-wattage"),
-        Arbitraries.strings().withCharRange('!', '~').ofMaxLength(40).map(s -> s.replace("+", "").replace("#", "")),
-        Arbitraries.strings().ofMaxLength(20).map(s -> "signals/" + s.replace("+", "").replace("#", "")));
-    Arbitrary<byte[]> payload = Arbitraries.oneOf(
-        Arbitraries.of(VALID).map(RequestFuzzTest::utf8),
-        mutated(),
-        Arbitraries.strings().ofMaxLength(300).map(RequestFuzzTest::utf8),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(300),
-        Arbitraries.integers().between(1, 3000).map(n -> utf8("[".repeat(n) + "]".repeat(n))),
-        Arbitraries.integers().between(1, 3000).map(n -> utf8("{\"a\":".repeat(n) + "1" + "}".repeat(n))),
-        Arbitraries.integers().between(2000, 5000).map(n -> utf8("{\"startDate\":\"" + "9".repeat(n) + "\"}")),
-        Arbitraries.of("{\"page\":1e309}", "{\"page\":9223372036854775808}", "{\"page\":-9223372036854775808}",
-            "{\"page\":null}", "{\"startDate\":null}", "{\"startDate\":1}", "{\"page\":1.5}", "{\"page\":true}",
-            "{\"startDate\":\"2026-13-01\"}", "{\"startDate\":\"0000-01-01\",\"endDate\":\"9999-12-31\"}",
-            "{\"startDate\":\"-999999999-01-01\"}", "\u0000", "{\"\u0000\":1}", "{\"page\":1}{\"page\":2}",
-            "{\"page\":1,\"page\":2}", "{'page':1}", "{\"startDate\":\"2026-11-01\\u0000\"}").map(RequestFuzzTest::utf8));
-    Arbitrary<String> contentType = Arbitraries.oneOf(Arbitraries.of("application/json",
-        "application/x-protobuf", "application/x-protobuf; proto=evedge.v1.ChargeRecordsRequest", "text/plain",
-        "application/xml", ""), Arbitraries.strings().ofMaxLength(30)).injectNull(0.3);
-    return Combinators.combine(api, payload, contentType).as(Request::new);
+  private static final List<String> APIS =
+      List.of("charge-records", "charge-records-daily", "signals/charge-voltage", "signals/charge-wattage");
+  private static final List<String> ODD = List.of("{\"page\":1e309}", "{\"page\":9223372036854775808}",
+      "{\"page\":-9223372036854775808}", "{\"page\":null}", "{\"startDate\":null}", "{\"startDate\":1}",
+      "{\"page\":1.5}", "{\"page\":true}", "{\"startDate\":\"2026-13-01\"}",
+      "{\"startDate\":\"0000-01-01\",\"endDate\":\"9999-12-31\"}", "{\"startDate\":\"-999999999-01-01\"}",
+      "\u0000", "{\"\u0000\":1}", "{\"page\":1}{\"page\":2}", "{\"page\":1,\"page\":2}", "{'page':1}",
+      "{\"startDate\":\"2026-11-01\\u0000\"}");
+  private static final List<String> CONTENT_TYPES = List.of("application/json", "application/x-protobuf",
+      "application/x-protobuf; proto=evedge.v1.ChargeRecordsRequest", "text/plain", "application/xml", "");
+
+  /** A request drawn from {@code r}: a known or random API, one of eight kinds of payload, any content type. */
+  private static Request request(SplittableRandom r) {
+    String api = switch (r.nextInt(3)) {
+      case 0 -> pick(r, APIS);
+      case 1 -> printable(r, 40).replace("+", "").replace("#", "");
+      default -> "signals/" + anyText(r, 20).replace("+", "").replace("#", "");
+    };
+    byte[] payload = switch (r.nextInt(8)) {
+      case 0 -> utf8(pick(r, VALID));
+      case 1 -> mutated(r);
+      case 2 -> utf8(anyText(r, 300));
+      case 3 -> {
+        byte[] b = new byte[r.nextInt(301)];
+        r.nextBytes(b);
+        yield b;
+      }
+      case 4 -> {
+        int n = r.nextInt(1, 3001);
+        yield utf8("[".repeat(n) + "]".repeat(n));
+      }
+      case 5 -> {
+        int n = r.nextInt(1, 3001);
+        yield utf8("{\"a\":".repeat(n) + "1" + "}".repeat(n));
+      }
+      case 6 -> utf8("{\"startDate\":\"" + "9".repeat(r.nextInt(2000, 5001)) + "\"}");
+      default -> utf8(pick(r, ODD));
+    };
+    String contentType = r.nextInt(10) < 3 ? null : r.nextBoolean() ? pick(r, CONTENT_TYPES) : anyText(r, 30);
+    return new Request(api, payload, contentType);
   }
 
-  private Arbitrary<byte[]> mutated() {
-    return Combinators.combine(Arbitraries.of(VALID), Arbitraries.integers().between(0, 60),
-        Arbitraries.chars(), Arbitraries.integers().between(0, 2)).as((valid, at, c, op) -> {
-          StringBuilder s = new StringBuilder(valid);
-          int i = s.length() == 0 ? 0 : at % (s.length() + 1);
-          switch (op) {
-            case 0 -> s.insert(i, c);
-            case 1 -> {
-              if (i < s.length()) {
-                s.deleteCharAt(i);
-              }
-            }
-            default -> {
-              if (i < s.length()) {
-                s.setCharAt(i, c);
-              }
-            }
-          }
-          return utf8(s.toString());
-        });
+  /** A valid payload with one character inserted, deleted or replaced. */
+  private static byte[] mutated(SplittableRandom r) {
+    StringBuilder s = new StringBuilder(pick(r, VALID));
+    int at = r.nextInt(61);
+    char c = anyChar(r);
+    int i = s.length() == 0 ? 0 : at % (s.length() + 1);
+    switch (r.nextInt(3)) {
+      case 0 -> s.insert(i, c);
+      case 1 -> {
+        if (i < s.length()) {
+          s.deleteCharAt(i);
+        }
+      }
+      default -> {
+        if (i < s.length()) {
+          s.setCharAt(i, c);
+        }
+      }
+    }
+    return utf8(s.toString());
+  }
+
+  private static <T> T pick(SplittableRandom r, List<T> from) {
+    return from.get(r.nextInt(from.size()));
+  }
+
+  private static String printable(SplittableRandom r, int maxLength) {
+    StringBuilder s = new StringBuilder();
+    for (int i = r.nextInt(maxLength + 1); i > 0; i--) {
+      s.append((char) r.nextInt('!', '~' + 1));
+    }
+    return s.toString();
+  }
+
+  /**
+   * Any text an MQTT string can carry (it arrives as UTF-8, so no lone surrogate halves): printable
+   * ASCII, controls, the rest of the BMP and now and then a supplementary code point. Malformed
+   * UTF-8 comes in as raw byte payloads.
+   */
+  private static String anyText(SplittableRandom r, int maxLength) {
+    StringBuilder s = new StringBuilder();
+    for (int i = r.nextInt(maxLength + 1); i > 0; i--) {
+      if (r.nextInt(16) == 0) {
+        s.appendCodePoint(r.nextInt(Character.MIN_SUPPLEMENTARY_CODE_POINT, Character.MAX_CODE_POINT + 1));
+      } else {
+        s.append(anyChar(r));
+      }
+    }
+    return s.toString();
+  }
+
+  private static char anyChar(SplittableRandom r) {
+    return switch (r.nextInt(4)) {
+      case 0 -> (char) r.nextInt(' ', '~' + 1);
+      case 1 -> (char) r.nextInt(0, ' ');
+      default -> {
+        char c = (char) r.nextInt(Character.MAX_VALUE + 1);
+        yield Character.isSurrogate(c) ? '\uFFFD' : c;
+      }
+    };
   }
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  @Property(tries = 1500)
-  void everyRequestGetsOneWellFormedReply(@ForAll("requests") Request r) throws Exception {
+  @Test
+  void everyRequestGetsOneWellFormedReply() {
+    Fuzz.tries(1500, random -> oneWellFormedReply(request(random)));
+  }
+
+  private static void oneWellFormedReply(Request r) throws Exception {
     int before = link.on(REPLY).size();
     byte[] corr = {(byte) before, 7};
     link.deliver(new MqttIn(TOPICS.request(r.api()), r.payload(), r.contentType(), REPLY, corr));
@@ -167,8 +226,12 @@ class RequestFuzzTest {
     }
   }
 
-  @Property(tries = 200)
-  void withoutAResponseTopicNothingIsSent(@ForAll("requests") Request r) {
+  @Test
+  void withoutAResponseTopicNothingIsSent() {
+    Fuzz.tries(200, random -> nothingSentWithoutResponseTopic(request(random)));
+  }
+
+  private static void nothingSentWithoutResponseTopic(Request r) {
     long dropped = server.metrics().getDropped();
     int sent = link.sent().size();
     link.deliver(new MqttIn(TOPICS.request(r.api()), r.payload(), r.contentType(), null, null));

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -34,7 +33,7 @@ public final class Backend implements AutoCloseable {
   }
 
   private final MqttAsyncClient client;
-  private final List<Received> received = new ArrayList<>();
+  private final ReceivedLog<Received> received = new ReceivedLog<>(Received::topic, Received::text);
   private final String replyTopic;
 
   public Backend(String uri, String clientId, String... filters) throws MqttException {
@@ -75,11 +74,8 @@ public final class Backend implements AutoCloseable {
       @Override
       public void messageArrived(String topic, MqttMessage m) {
         MqttProperties p = m.getProperties();
-        synchronized (received) {
-          received.add(new Received(topic, m.getPayload(), p == null ? null : p.getContentType(),
-              p == null ? null : p.getCorrelationData(), m.isRetained(), m.isDuplicate()));
-          received.notifyAll();
-        }
+        received.add(new Received(topic, m.getPayload(), p == null ? null : p.getContentType(),
+            p == null ? null : p.getCorrelationData(), m.isRetained(), m.isDuplicate()));
       }
 
       @Override
@@ -134,34 +130,12 @@ public final class Backend implements AutoCloseable {
 
   /** Waits for a message on {@code topic} satisfying {@code test}. */
   public Received await(String topic, Predicate<Received> test, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
-    synchronized (received) {
-      while (true) {
-        for (Received r : received) {
-          if (r.topic().equals(topic) && test.test(r)) {
-            return r;
-          }
-        }
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no message on " + topic + " matching the test within " + deadline.toMillis()
-              + " ms; got " + received.stream().filter(r -> r.topic().equals(topic)).map(Received::text).toList());
-        }
-        try {
-          received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted");
-        }
-      }
-    }
+    return received.await(topic, test, deadline);
   }
 
   /** Everything received on {@code topic}, in order. */
   public List<Received> on(String topic) {
-    synchronized (received) {
-      return received.stream().filter(r -> r.topic().equals(topic)).toList();
-    }
+    return received.on(topic);
   }
 
   public boolean isConnected() {

@@ -1,11 +1,14 @@
 package io.evedge.agent.testing;
 
+import io.evedge.drivers.testing.Ports;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +40,52 @@ public final class MqttBroker implements BeforeAllCallback, AfterAllCallback {
     return this;
   }
 
+  /**
+   * Mosquitto with persistence in a directory of its own and room for 100,000 queued messages, so
+   * a backend's session and its queued QoS 1 messages survive the broker's restarts; logs every
+   * packet ({@code log_type all}), so a test can count what a client published.
+   */
+  public MqttBroker withPersistence() {
+    try {
+      Path store = Files.createTempDirectory("evedge-mosquitto-db-");
+      // mosquitto started as root drops to its own user: let it write here
+      Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxrwxrwx"));
+      return withConfig("persistence true", "persistence_location " + store + "/",
+          "max_queued_messages 100000", "log_type all");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Adds {@code user} with {@code password} to the Mosquitto password file {@code file} (made if
+   * missing, readable by mosquitto's own user), with {@code mosquitto_passwd}.
+   */
+  public static void addPassword(Path file, String user, String password) {
+    ProcessBuilder pb = Files.exists(file)
+        ? new ProcessBuilder("mosquitto_passwd", "-b", file.toString(), user, password)
+        : new ProcessBuilder("mosquitto_passwd", "-b", "-c", file.toString(), user, password);
+    try {
+      Process p = pb.redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("mosquitto_passwd failed: " + out);
+      }
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running mosquitto_passwd", e);
+    }
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("evedge-broker-");
     // mosquitto started as root drops to its own user: let it write its log (and persistence) here
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-    port = freePort();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    port = Ports.freePort();
     useEmbedded = findMosquitto() == null;
     if (useEmbedded) {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -167,12 +210,5 @@ public final class MqttBroker implements BeforeAllCallback, AfterAllCallback {
       }
     }
     return null;
-  }
-
-  /** A TCP port free on loopback now. */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

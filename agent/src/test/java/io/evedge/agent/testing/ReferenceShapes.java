@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.protobuf.ListValue;
+import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
@@ -91,6 +92,21 @@ public final class ReferenceShapes {
       return b.build();
     } catch (Exception e) {
       throw new AssertionError("not a JSON object: " + json, e);
+    }
+  }
+
+  /**
+   * {@code json} (a published body) parsed as the JSON of {@code type}'s message; fails with the
+   * text if it is not one.
+   */
+  @SuppressWarnings("unchecked")
+  public static <M extends Message> M parse(String json, M type) {
+    try {
+      Message.Builder b = type.newBuilderForType();
+      JsonFormat.parser().merge(json, b);
+      return (M) b.build();
+    } catch (Exception e) {
+      throw new AssertionError("not a " + type.getDescriptorForType().getName() + ": " + json, e);
     }
   }
 

@@ -1,10 +1,10 @@
 package io.evedge.agent.testing;
 
+import com.google.protobuf.Message;
+import io.evedge.proto.SignalValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -20,10 +20,21 @@ public final class TestSubscriber implements AutoCloseable {
 
   /** One received message. */
   public record Received(String topic, String payload, byte[] bytes, boolean retained, String contentType,
-      int qos) {}
+      int qos) {
+
+    /** The payload as a signal body; fails with the payload if it is not one. */
+    public SignalValue signal() {
+      return ReferenceShapes.parse(payload, SignalValue.getDefaultInstance());
+    }
+
+    /** The payload as the JSON of {@code type}'s message (a charge record, the metrics, ...). */
+    public <M extends Message> M as(M type) {
+      return ReferenceShapes.parse(payload, type);
+    }
+  }
 
   private final MqttClient client;
-  private final List<Received> received = new ArrayList<>();
+  private final ReceivedLog<Received> received = new ReceivedLog<>(Received::topic, Received::payload);
 
   public TestSubscriber(String uri, String... filters) throws MqttException {
     client = new MqttClient(uri, "test-sub-" + System.nanoTime(), new MemoryPersistence());
@@ -42,11 +53,8 @@ public final class TestSubscriber implements AutoCloseable {
     for (int i = 0; i < filters.length; i++) {
       listeners[i] = (topic, m) -> {
         String ct = m.getProperties() == null ? null : m.getProperties().getContentType();
-        synchronized (received) {
-          received.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getPayload(),
-              m.isRetained(), ct, m.getQos()));
-          received.notifyAll();
-        }
+        received.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getPayload(),
+            m.isRetained(), ct, m.getQos()));
       };
     }
     client.subscribe(subs, listeners);
@@ -54,41 +62,17 @@ public final class TestSubscriber implements AutoCloseable {
 
   /** Waits for a message on {@code topic} that satisfies {@code test}, returning the first such. */
   public Received await(String topic, Predicate<Received> test, Duration deadline) {
-    long end = System.nanoTime() + deadline.toNanos();
-    synchronized (received) {
-      while (true) {
-        for (Received r : received) {
-          if (r.topic().equals(topic) && test.test(r)) {
-            return r;
-          }
-        }
-        long left = end - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no message on " + topic + " matching the test within " + deadline.toMillis()
-              + " ms; received " + received.stream().filter(r -> r.topic().equals(topic)).map(Received::payload)
-              .toList());
-        }
-        try {
-          received.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError("interrupted");
-        }
-      }
-    }
+    return received.await(topic, test, deadline);
   }
 
   /** Everything received on {@code topic}, in order. */
   public List<Received> on(String topic) {
-    synchronized (received) {
-      return received.stream().filter(r -> r.topic().equals(topic)).toList();
-    }
+    return received.on(topic);
   }
 
+  /** Everything received, in order. */
   public List<Received> all() {
-    synchronized (received) {
-      return new ArrayList<>(received);
-    }
+    return received.all();
   }
 
   @Override

@@ -95,6 +95,31 @@ public final class CanBus implements AutoCloseable {
     public final LongAdder rejectedCommands = new LongAdder();
     /** Reads dropped because the bus thread was too far behind. */
     public final LongAdder droppedReads = new LongAdder();
+
+    /** Every non-zero counter, readable: {@code "frames 51200, opens 2, losses 1"}; "no traffic". */
+    public String summary() {
+      StringBuilder b = new StringBuilder();
+      append(b, "frames", frames.sum());
+      append(b, "opens", opens.sum());
+      append(b, "open failures", openFailures.sum());
+      append(b, "losses", losses.sum());
+      append(b, "bus error episodes", busErrorEpisodes.sum());
+      append(b, "overruns", overruns.sum());
+      append(b, "rejected commands", rejectedCommands.sum());
+      append(b, "dropped reads", droppedReads.sum());
+      return b.length() == 0 ? "no traffic" : b.toString();
+    }
+
+    private static void append(StringBuilder b, String name, long value) {
+      if (value != 0) {
+        b.append(b.length() == 0 ? "" : ", ").append(name).append(' ').append(value);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return summary();
+    }
   }
 
   /** The connection's life cycle. */
@@ -119,11 +144,11 @@ public final class CanBus implements AutoCloseable {
 
   private volatile State state = State.IDLE;
   private volatile int generation;
-  private DeviceState reported = DeviceState.UNKNOWN;
+  private volatile DeviceState reported = DeviceState.UNKNOWN;
   private int failedAttempts;
   private long chunkNanos;
   private long lastByteNanos;
-  private boolean busError;
+  private volatile boolean busError;
   private boolean answered;
   private boolean overrunEpisode;
   private String lastOpenProblem;
@@ -183,6 +208,19 @@ public final class CanBus implements AutoCloseable {
   /** The mapper's counters (frames mapped, readings emitted, throttled). */
   public CanSignalMapper.Stats mapperStats() {
     return mapper.stats();
+  }
+
+  /**
+   * What the bus last reported to its sink: {@code UNKNOWN} until the adapter first answers,
+   * {@code ONLINE} while it does, {@code OFFLINE} while it is lost or cannot be opened.
+   */
+  public DeviceState state() {
+    return reported;
+  }
+
+  /** Whether the adapter reports error passive or bus error now (the bus's signals are stale). */
+  public boolean inBusError() {
+    return busError;
   }
 
   /** Whether the adapter is open now. */

@@ -3,13 +3,11 @@ package io.evedge.drivers.can;
 import io.evedge.proto.CanMapping;
 import io.evedge.yaml.ConfigException;
 import io.evedge.yaml.ProtoYaml;
+import io.evedge.yaml.Shipped;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * DBC files and CAN mappings by shipped name (in the jar under {@code can/<name>.dbc} and
@@ -22,7 +20,7 @@ public final class CanResources {
   /** The DBC files and mappings shipped in the jar, by the names configs use. */
   public static final List<String> SHIPPED = List.of("evedge-generic-ev");
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+  private static final Shipped FILES = new Shipped(CanResources.class, "can", SHIPPED);
 
   private CanResources() {}
 
@@ -34,8 +32,7 @@ public final class CanResources {
 
   /** Whether {@code ref} names a file rather than a shipped resource. */
   public static boolean isPath(String ref) {
-    return !NAME.matcher(ref).matches() || ref.endsWith(".dbc") || ref.endsWith(".yaml")
-        || ref.endsWith(".yml");
+    return Shipped.isPath(ref, "dbc", "yaml", "yml");
   }
 
   /**
@@ -54,16 +51,8 @@ public final class CanResources {
         throw new ConfigException(file.toString(), "", 0, "cannot read: " + e.getMessage());
       }
     }
-    String resource = "can/" + ref + ".dbc";
-    try (InputStream in = CanResources.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new ConfigException(ref, "", 0, "no shipped DBC of that name; shipped are "
-            + String.join(", ", available("dbc")) + ", or give the path of a .dbc file");
-      }
-      return new LoadedDbc(resource, DbcParser.parse(in));
-    } catch (IOException e) {
-      throw new ConfigException(resource, "", 0, "cannot read: " + e.getMessage());
-    }
+    byte[] dbc = FILES.read(ref, "dbc", "DBC", "a .dbc file");
+    return new LoadedDbc(FILES.resource(ref, "dbc"), DbcParser.parse(dbc));
   }
 
   /** Loads a mapping by shipped name or path (relative to {@code baseDir}, which may be null). */
@@ -74,26 +63,13 @@ public final class CanResources {
       Path dir = file.toAbsolutePath().getParent();
       return new LoadedMapping(file.toString(), m, dir);
     }
-    String resource = "can/" + ref + ".yaml";
-    try (InputStream in = CanResources.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new ConfigException(ref, "", 0, "no shipped CAN mapping of that name; shipped are "
-            + String.join(", ", available("yaml")) + ", or give the path of a mapping file");
-      }
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return new LoadedMapping(resource,
-          ProtoYaml.read(resource, text, CanMapping.newBuilder()).build(), null);
-    } catch (IOException e) {
-      throw new ConfigException(resource, "", 0, "cannot read: " + e.getMessage());
-    }
+    CanMapping m = FILES.readYaml(ref, CanMapping.newBuilder(), "CAN mapping", "a mapping file").build();
+    return new LoadedMapping(FILES.resource(ref, "yaml"), m, null);
   }
 
   /** Shipped resources of this extension ({@code dbc}, {@code yaml}) actually in the jar. */
   public static List<String> available(String extension) {
-    return SHIPPED.stream()
-        .filter(n -> CanResources.class.getClassLoader()
-            .getResource("can/" + n + "." + extension) != null)
-        .toList();
+    return FILES.available(extension);
   }
 
   private static Path resolve(String ref, Path baseDir) {

@@ -1,9 +1,9 @@
 package io.evedge.drivers.modbus;
 
 /**
- * Our own seam over a Modbus master: one blocking transaction at a time. Implementations (the only
- * classes that import j2mod) connect lazily, reconnect after a failure, and apply their own timeout
- * and at most one retry.
+ * Our own seam over a Modbus master: one blocking transaction at a time. Implementations
+ * ({@link FramedModbusClient}, over our own codec and transports) connect lazily, reconnect after a
+ * failure, and apply their own timeout and at most one retry.
  */
 public interface ModbusClient extends AutoCloseable {
 

@@ -3,14 +3,11 @@ package io.evedge.drivers.modbus;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.yaml.ConfigException;
 import io.evedge.yaml.ProtoYaml;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.evedge.yaml.Shipped;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Device profiles by name (shipped in the jar under {@code profiles/<name>.yaml}) or by file path.
@@ -21,13 +18,13 @@ public final class Profiles {
   public static final List<String> SHIPPED = List.of(
       "eastron-sdm630", "eastron-sdm120", "eastron-sdm72d", "abb-b23", "phoenix-charx", "evedge-sim-evse");
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+  private static final Shipped FILES = new Shipped(Profiles.class, "profiles", SHIPPED);
 
   private Profiles() {}
 
   /** Whether {@code ref} names a profile file rather than a shipped profile. */
   public static boolean isPath(String ref) {
-    return !NAME.matcher(ref).matches() || ref.endsWith(".yaml") || ref.endsWith(".yml");
+    return Shipped.isPath(ref, "yaml", "yml");
   }
 
   /** Loads and checks a profile given by shipped name or path. */
@@ -37,26 +34,14 @@ public final class Profiles {
       check(ref, p);
       return p;
     }
-    String resource = "profiles/" + ref + ".yaml";
-    try (InputStream in = Profiles.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new ConfigException(ref, "", 0, "no shipped profile of that name; shipped are "
-            + String.join(", ", available()) + ", or give the path of a profile file");
-      }
-      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      DeviceProfile p = ProtoYaml.read(resource, text, DeviceProfile.newBuilder()).build();
-      check(resource, p);
-      return p;
-    } catch (IOException e) {
-      throw new ConfigException(resource, "", 0, "cannot read: " + e.getMessage());
-    }
+    DeviceProfile p = FILES.readYaml(ref, DeviceProfile.newBuilder(), "profile", "a profile file").build();
+    check(FILES.resource(ref, "yaml"), p);
+    return p;
   }
 
   /** Shipped profiles actually present in the jar. */
   public static List<String> available() {
-    return SHIPPED.stream()
-        .filter(n -> Profiles.class.getClassLoader().getResource("profiles/" + n + ".yaml") != null)
-        .toList();
+    return FILES.available("yaml");
   }
 
   /** The compiled points of a profile. */

@@ -3,6 +3,7 @@ package io.evedge.drivers.can;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.evedge.drivers.testing.Fuzz;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,17 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
- * Property tests that throw a million random and mutated lines at the SLCAN parser (100 tries of
+ * Fuzz tests that throw a million random and mutated lines at the SLCAN parser (100 tries of
  * 10,000 lines, split into chunks of every size) and random and mutated text at the DBC parser:
  * no exception escapes, every intact frame still parses in order whatever surrounds it, the
  * counters agree with the events, and memory stays bounded (an endless line costs nothing).
- * jqwik chooses the seeds and reports the one that fails.
+ * Each try draws a fresh seed; a failure names its seed, which replays it ({@link Fuzz}).
  */
 class CanParsersFuzzTest {
 
@@ -84,10 +82,14 @@ class CanParsersFuzzTest {
     }
   }
 
-  @Property(tries = 100)
-  void slcanParserSurvivesRandomAndMutatedLines(@ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 200) int maxChunk) {
-    SplittableRandom random = new SplittableRandom(seed);
+  @Test
+  void slcanParserSurvivesRandomAndMutatedLines() {
+    Fuzz.tries(100, CanParsersFuzzTest::slcanTry);
+  }
+
+  private static void slcanTry(SplittableRandom random) {
+    // chunks of 1 byte (a split at every boundary) in one try of ten, else of up to 1..200 bytes
+    int maxChunk = random.nextInt(10) == 0 ? 1 : 1 + random.nextInt(200);
     ByteArrayOutputStream stream = new ByteArrayOutputStream();
     List<CanFrame> intact = new ArrayList<>();
     for (int i = 0; i < LINES_PER_TRY; i++) {
@@ -194,7 +196,7 @@ class CanParsersFuzzTest {
     return b;
   }
 
-  @Example
+  @Test
   void anEndlessLineCostsNoMemory() {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -221,9 +223,12 @@ class CanParsersFuzzTest {
       "[0|0]", "[-40|215]", "\"V\"", "\"°C\"", "\"\\\"x\\\"\"", "Vector__XXX", ";", "2156314624", "3221225472",
       "541", "7|16@0+", "0|64@1+", "504|8@1+", "1e308", "-0", "NaN", "99999999999999999999", "\"", "\\", "\t"};
 
-  @Property(tries = 300)
-  void dbcParserSurvivesRandomText(@ForAll long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
+  @Test
+  void dbcParserSurvivesRandomText() {
+    Fuzz.tries(300, CanParsersFuzzTest::dbcTextTry);
+  }
+
+  private static void dbcTextTry(SplittableRandom random) {
     StringBuilder text = new StringBuilder();
     int lines = 1 + random.nextInt(80);
     for (int i = 0; i < lines; i++) {
@@ -241,9 +246,12 @@ class CanParsersFuzzTest {
     check(DbcParser.parse(text.toString()), text.toString());
   }
 
-  @Property(tries = 300)
-  void dbcParserSurvivesMutatedRealFiles(@ForAll long seed) throws IOException {
-    SplittableRandom random = new SplittableRandom(seed);
+  @Test
+  void dbcParserSurvivesMutatedRealFiles() {
+    Fuzz.tries(300, CanParsersFuzzTest::dbcMutationTry);
+  }
+
+  private static void dbcMutationTry(SplittableRandom random) throws IOException {
     byte[] file;
     String name = random.nextBoolean() ? "/can/everything.dbc" : "/can/evedge-generic-ev.dbc";
     try (InputStream in = CanParsersFuzzTest.class.getResourceAsStream(name)) {

@@ -6,9 +6,7 @@ import io.evedge.proto.Scenario;
 import io.evedge.proto.TimelineEvent;
 import io.evedge.yaml.ConfigException;
 import io.evedge.yaml.ProtoYaml;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.evedge.yaml.Shipped;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +20,8 @@ public final class Scenarios {
       "ac-3phase-home", "ac-1phase", "dc-fast", "pause-resume", "limit-reached", "unplug-mid-charge",
       "quick-replug", "meter-offline", "demo");
 
+  private static final Shipped FILES = new Shipped(Scenarios.class, "scenarios", SHIPPED);
+
   private Scenarios() {}
 
   /** Loads and checks a scenario given by shipped name or path. */
@@ -30,17 +30,8 @@ public final class Scenarios {
     if (ref.endsWith(".yaml") || ref.endsWith(".yml") || Files.exists(path)) {
       return check(ref, ProtoYaml.read(path, Scenario.newBuilder()).build());
     }
-    String resource = "scenarios/" + ref + ".yaml";
-    try (InputStream in = Scenarios.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new ConfigException(ref, "", 0, "no shipped scenario of that name; shipped are "
-            + String.join(", ", SHIPPED) + ", or give the path of a scenario file");
-      }
-      return check(resource, ProtoYaml.read(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8),
-          Scenario.newBuilder()).build());
-    } catch (IOException e) {
-      throw new ConfigException(resource, "", 0, "cannot read: " + e.getMessage());
-    }
+    return check(FILES.resource(ref, "yaml"),
+        FILES.readYaml(ref, Scenario.newBuilder(), "scenario", "a scenario file").build());
   }
 
   /** Checks what the schema cannot: durations, and the parameters each event needs. */

@@ -2,12 +2,12 @@ package io.evedge.simulator.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.protobuf.util.JsonFormat;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestSubscriber;
-import io.evedge.drivers.testing.PtyPair;
+import io.evedge.drivers.testing.SocatPair;
+import io.evedge.proto.AgentMetrics;
+import io.evedge.proto.CanBusMetrics;
 import io.evedge.proto.Quality;
 import io.evedge.proto.SignalValue;
 import io.evedge.simulator.can.SimpleVehicle;
@@ -45,7 +45,7 @@ class CanToSubscriberIT {
   @TempDir
   Path dir;
 
-  private PtyPair pty;
+  private SocatPair pty;
   private SystemScheduler sim;
   private SystemScheduler bus;
   private SlcanAdapterEmulator adapter;
@@ -55,14 +55,13 @@ class CanToSubscriberIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(PtyPair.available() || "true".equalsIgnoreCase(System.getenv("CI")), "socat is not installed");
-    pty = PtyPair.start(dir);
+    pty = SocatPair.start(dir);
     // the vehicle runs 10x; its bus, like a real one, in real time
     sim = new SystemScheduler("sim", 10);
     bus = new SystemScheduler("sim-can", 1);
     adapter = new SlcanAdapterEmulator(new VehicleFrames(new SimpleVehicle(new SimpleVehicle.Options(75, 40, 90,
         11_040, false, Duration.ofSeconds(2), Duration.ofMinutes(10)), sim)), bus);
-    endpoint = SlcanPtyEndpoint.start(adapter, pty.a().toString(), bus);
+    endpoint = SlcanPtyEndpoint.start(adapter, pty.a(), bus);
   }
 
   @AfterEach
@@ -82,22 +81,25 @@ class CanToSubscriberIT {
     }
   }
 
-  private static SignalValue body(TestSubscriber.Received r) {
-    try {
-      SignalValue.Builder b = SignalValue.newBuilder();
-      JsonFormat.parser().merge(r.payload(), b);
-      return b.build();
-    } catch (Exception e) {
-      throw new AssertionError("not a signal body: " + r.payload(), e);
-    }
-  }
-
   private TestSubscriber.Received await(String signal, Predicate<SignalValue> test) {
     try {
-      return sub.await(P + "/signals/" + signal, r -> test.test(body(r)), WAIT);
+      return sub.await(P + "/signals/" + signal, r -> test.test(r.signal()), WAIT);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nagent log:\n" + agent.log(), e);
     }
+  }
+
+  /** The bus {@code car} in the first retained {@code <p>/metrics} that passes {@code test}. */
+  private CanBusMetrics awaitCarMetrics(Predicate<CanBusMetrics> test) {
+    try {
+      return car(sub.await(P + "/metrics", r -> test.test(car(r)), WAIT));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nagent log:\n" + agent.log(), e);
+    }
+  }
+
+  private static CanBusMetrics car(TestSubscriber.Received r) {
+    return r.as(AgentMetrics.getDefaultInstance()).getCanBusesOrDefault("car", CanBusMetrics.getDefaultInstance());
   }
 
   /** How many messages each topic had received at this moment. */
@@ -112,7 +114,7 @@ class CanToSubscriberIT {
     String topic = P + "/signals/" + signal;
     long seen = mark.getOrDefault(topic, 0L);
     try {
-      return sub.await(topic, r -> sub.on(topic).indexOf(r) >= seen && test.test(body(r)), WAIT);
+      return sub.await(topic, r -> sub.on(topic).indexOf(r) >= seen && test.test(r.signal()), WAIT);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "\nagent log:\n" + agent.log(), e);
     }
@@ -131,6 +133,7 @@ class CanToSubscriberIT {
         mqtt:
           uri: %s
           keep_alive_s: 5
+          metrics_interval_s: 1
         can:
           - name: car
             serial: {port: %s}
@@ -145,7 +148,7 @@ class CanToSubscriberIT {
 
     // the car plugs in and charges: every signal of the shipped mapping arrives, with reference bodies
     TestSubscriber.Received soc = await("tractionbattery-stateofcharge", v -> good(v) && v.getValue().getNumberValue() >= 40);
-    assertEquals("percent", body(soc).getUnit());
+    assertEquals("percent", soc.signal().getUnit());
     assertTrue(soc.retained());
     assertTrue(soc.payload().matches("\\{\"value\":[0-9.]+,\"unit\":\"percent\",\"timestamp\":\"[0-9T:.\\-]+Z\","
         + "\"quality\":\"GOOD\"}"), soc.payload());
@@ -185,7 +188,9 @@ class CanToSubscriberIT {
     awaitSince(beforeBusOff, "tractionbattery-stateofcharge", v -> v.getQuality() == Quality.STALE);
     TestSubscriber.Received stale = awaitSince(beforeBusOff, "charge-ischargingcableconnected",
         v -> v.getQuality() == Quality.STALE);
-    assertTrue(body(stale).getValue().getBoolValue(), "the last value is kept: " + stale.payload());
+    assertTrue(stale.signal().getValue().getBoolValue(), "the last value is kept: " + stale.payload());
+    CanBusMetrics inBusOff = awaitCarMetrics(m -> m.getState().equals("BUS_ERROR"));
+    assertEquals(1, inBusOff.getBusErrorEpisodes(), inBusOff.toString());
     Map<String, Long> beforeRecovery = mark();
     adapter.busOff(false);
     awaitSince(beforeRecovery, "charge-ischargingcableconnected", v -> good(v) && v.getValue().getBoolValue());
@@ -203,6 +208,15 @@ class CanToSubscriberIT {
     awaitSince(beforePlugIn, "charge-ischarging", v -> good(v) && v.getValue().getBoolValue());
     assertTrue(agent.isAlive());
     assertEquals(pid, agent.pid());
+
+    // <p>/metrics counts it all: frames, the noise by kind, the bus-off episode, the loss
+    CanBusMetrics car = awaitCarMetrics(m -> m.getState().equals("ONLINE") && m.getCounters().contains("losses "));
+    assertTrue(car.getFrames() > 100, car.toString());
+    assertTrue(car.getErrors() >= 1, "the injected noise is counted: " + car);
+    assertEquals(car.getErrors(), car.getDiscardedMap().values().stream().mapToLong(Long::longValue).sum(),
+        car.toString());
+    assertEquals(1, car.getBusErrorEpisodes(), car.toString());
+    assertTrue(car.getCounters().matches("frames \\d+, opens [2-9].*bus error episodes 1.*"), car.getCounters());
     String log = agent.log();
     assertTrue(log.contains("CAN bus car: adapter at serial://" + pty.b() + " lost"), log);
     assertTrue(log.contains("bus error"), log);

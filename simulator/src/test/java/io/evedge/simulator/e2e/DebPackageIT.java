@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -44,10 +45,12 @@ class DebPackageIT {
     return asked && "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/dpkg"));
   }
 
+  /** The package this build made: the newest evedge_*_all.deb (earlier builds leave theirs). */
   private static Path deb() throws IOException {
     Path target = Path.of(System.getProperty("evedge.deb.dir", "../agent/target")).toAbsolutePath().normalize();
     try (Stream<Path> s = Files.list(target)) {
-      return s.filter(p -> p.getFileName().toString().matches("evedge_.*_all\\.deb")).findFirst()
+      return s.filter(p -> p.getFileName().toString().matches("evedge_.*_all\\.deb"))
+          .max(Comparator.comparing(p -> p.toFile().lastModified()))
           .orElseThrow(() -> new IllegalStateException("no evedge_*_all.deb in " + target));
     }
   }
@@ -98,6 +101,9 @@ class DebPackageIT {
       assertTrue(Files.exists(Path.of("/usr/share/evedge/evedge-agent.jar")));
       assertTrue(Files.exists(Path.of("/etc/evedge/evedge.yaml")));
       assertTrue(Files.exists(Path.of("/lib/systemd/system/evedge.service")));
+      for (String doc : new String[] {"operations.md", "modbus.md", "can.md", "mqtt.md", "sessions.md"}) {
+        assertTrue(Files.exists(Path.of("/usr/share/doc/evedge", doc)), "the guides the operations guide links to");
+      }
       assertTrue(ok("id", "-nG", "evedge").out().contains("dialout"), "the service user is in dialout");
       assertTrue(Files.isDirectory(Path.of("/var/lib/evedge")));
       // the default config is valid as shipped, as ExecStartPre checks it

@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,20 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Records through the outbox of a real agent process while the simulated meter charges, across
  * broker outages and a {@code kill -9}. The records enter through the agent's test seam
- * ({@link RecordInbox}, {@code -Devedge.test.record-inbox}) because the session recorder is not wired
- * in yet; once it is, a completed session on the simulated meter takes its place. Whether the agent
+ * ({@link RecordInbox}, {@code -Devedge.test.record-inbox}), so they come when the test wants them
+ * rather than at the end of a charge session ({@code SessionKillIT} takes that path). Whether the agent
  * published a record more than once is read from the broker's own log.
  */
 class RecordDeliveryIT {
 
-  static final Path STORE = persistenceDir();
-
   @RegisterExtension
-  static final MqttBroker broker = new MqttBroker().withConfig(
-      "persistence true",
-      "persistence_location " + STORE + "/",
-      "max_queued_messages 100000",
-      "log_type all");
+  static final MqttBroker broker = new MqttBroker().withPersistence();
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -58,16 +51,6 @@ class RecordDeliveryIT {
   private SystemScheduler sim;
   private SimulatedMeter meter;
   private Path inbox;
-
-  private static Path persistenceDir() {
-    try {
-      Path d = Files.createTempDirectory("evedge-mosquitto-db-");
-      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-      return d;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @BeforeEach
   void setUp() throws Exception {

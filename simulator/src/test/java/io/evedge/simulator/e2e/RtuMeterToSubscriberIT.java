@@ -2,14 +2,12 @@ package io.evedge.simulator.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.protobuf.util.JsonFormat;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestSubscriber;
 import io.evedge.drivers.modbus.transport.SerialSettings;
 import io.evedge.drivers.testing.SocatPair;
 import io.evedge.proto.Parity;
 import io.evedge.proto.Quality;
-import io.evedge.proto.SignalValue;
 import io.evedge.simulator.SimulatedMeter;
 import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.SlaveFault;
@@ -39,16 +37,6 @@ class RtuMeterToSubscriberIT {
   @TempDir
   Path dir;
 
-  private static SignalValue body(TestSubscriber.Received r) {
-    try {
-      SignalValue.Builder b = SignalValue.newBuilder();
-      JsonFormat.parser().merge(r.payload(), b);
-      return b.build();
-    } catch (Exception e) {
-      throw new AssertionError("not a signal body: " + r.payload(), e);
-    }
-  }
-
   @Test
   void sdm120OnASerialLineToASubscriberAndBackFromSilence() throws Exception {
     try (SocatPair pair = SocatPair.start(dir)) {
@@ -73,17 +61,17 @@ class RtuMeterToSubscriberIT {
       try (TestSubscriber sub = new TestSubscriber(broker.uri(), p + "/signals/#");
           AgentProcess agent = AgentProcess.start(config, dir, "-Xmx64m")) {
         TestSubscriber.Received watts = sub.await(p + "/signals/charge-wattage",
-            r -> body(r).getValue().getNumberValue() > 0, WAIT);
-        assertEquals(7360, body(watts).getValue().getNumberValue(), 1, "2400 baud, 7.36 kW on one phase");
-        assertEquals(Quality.GOOD, body(watts).getQuality());
+            r -> r.signal().getValue().getNumberValue() > 0, WAIT);
+        assertEquals(7360, watts.signal().getValue().getNumberValue(), 1, "2400 baud, 7.36 kW on one phase");
+        assertEquals(Quality.GOOD, watts.signal().getQuality());
         TestSubscriber.Received amps = sub.await(p + "/signals/charge-amperage", r -> true, WAIT);
-        assertEquals(32.0, body(amps).getValue().getNumberValue(), 0.2);
+        assertEquals(32.0, amps.signal().getValue().getNumberValue(), 0.2);
 
         meter.slave().slave().inject(SlaveFault.of(SlaveFault.Kind.NO_REPLY));
-        sub.await(p + "/signals/charge-wattage", r -> body(r).getQuality() == Quality.UNAVAILABLE, WAIT);
+        sub.await(p + "/signals/charge-wattage", r -> r.signal().getQuality() == Quality.UNAVAILABLE, WAIT);
 
         meter.slave().slave().inject(SlaveFault.NONE);
-        sub.await(p + "/signals/charge-wattage", r -> body(r).getQuality() == Quality.GOOD, Duration.ofSeconds(40));
+        sub.await(p + "/signals/charge-wattage", r -> r.signal().getQuality() == Quality.GOOD, Duration.ofSeconds(40));
       } finally {
         meter.close();
         sim.close();

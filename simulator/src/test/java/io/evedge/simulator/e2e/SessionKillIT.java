@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.util.JsonFormat;
 import io.evedge.agent.record.FileRecordStore;
 import io.evedge.agent.testing.Await;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestSubscriber;
 import io.evedge.proto.ChargeRecord;
 import io.evedge.proto.EnergySource;
-import io.evedge.proto.SignalValue;
 import io.evedge.simulator.SimulatedMeter;
 import io.evedge.simulator.model.ChargeCycle;
 import io.evedge.simulator.model.Meter;
@@ -85,23 +83,11 @@ class SessionKillIT {
   }
 
   private static double number(TestSubscriber.Received r) {
-    try {
-      SignalValue.Builder b = SignalValue.newBuilder();
-      JsonFormat.parser().merge(r.payload(), b);
-      return b.getValue().getNumberValue();
-    } catch (Exception e) {
-      throw new AssertionError("not a signal body: " + r.payload(), e);
-    }
+    return r.signal().getValue().getNumberValue();
   }
 
   private static ChargeRecord record(TestSubscriber.Received r) {
-    try {
-      ChargeRecord.Builder b = ChargeRecord.newBuilder();
-      JsonFormat.parser().merge(r.payload(), b);
-      return b.build();
-    } catch (Exception e) {
-      throw new AssertionError("not a charge record: " + r.payload(), e);
-    }
+    return r.as(ChargeRecord.getDefaultInstance());
   }
 
   @Test

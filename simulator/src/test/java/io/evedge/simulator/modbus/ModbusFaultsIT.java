@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.evedge.drivers.DeviceState;
 import io.evedge.drivers.modbus.FrameError;
-import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.codec.Framing;
-import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.TcpEndpointConfig;
 import io.evedge.time.SystemScheduler;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,15 +24,6 @@ class ModbusFaultsIT {
   private SystemScheduler scheduler;
   private ModbusSlaveServer slave;
   private PolledDevice device;
-  private final DeviceProfile sdm630 = load();
-
-  private static DeviceProfile load() {
-    try {
-      return Profiles.load("eastron-sdm630");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -44,7 +32,7 @@ class ModbusFaultsIT {
 
   private ModbusSlaveServer serve(Framing framing) throws Exception {
     return ModbusSlaveServer.tcp("127.0.0.1", 0, framing,
-        new ModbusSlave(new ProfileImage(sdm630, () -> ShippedProfilesIT.VALUES), Set.of(1)));
+        ShippedProfilesIT.slave("eastron-sdm630", 1));
   }
 
   /** A device with the configuration defaults, at {@code slave}. */

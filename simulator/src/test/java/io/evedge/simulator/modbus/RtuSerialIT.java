@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.evedge.drivers.DeviceState;
 import io.evedge.drivers.modbus.FrameError;
-import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.transport.SerialSettings;
 import io.evedge.drivers.testing.SocatPair;
-import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusSerialConfig;
 import io.evedge.proto.Parity;
 import io.evedge.time.SystemScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,15 +32,6 @@ class RtuSerialIT {
   private SystemScheduler scheduler;
   private ModbusSlaveServer slave;
   private PolledDevice device;
-  private final DeviceProfile sdm630 = load();
-
-  private static DeviceProfile load() {
-    try {
-      return Profiles.load("eastron-sdm630");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -54,7 +42,7 @@ class RtuSerialIT {
 
   private ModbusSlaveServer serveOn(String port) throws Exception {
     return ModbusSlaveServer.serial(new SerialSettings(port, 9600, 8, Parity.PARITY_NONE, 1, false),
-        new ModbusSlave(new ProfileImage(sdm630, () -> ShippedProfilesIT.VALUES), Set.of(1)));
+        ShippedProfilesIT.slave("eastron-sdm630", 1));
   }
 
   private PolledDevice poll(boolean echo) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.evedge.drivers.DeviceState;
+import io.evedge.drivers.testing.Ports;
 import io.evedge.drivers.testing.SocatPair;
 import io.evedge.proto.ModbusSerialConfig;
 import io.evedge.proto.TcpEndpointConfig;
@@ -125,7 +126,7 @@ class ServeCommandIT {
 
   @Test
   void phoenixCharxOverTcpVanishesAndReturnsOnCommand() throws Exception {
-    int port = ModbusSlaveServer.freePort("127.0.0.1");
+    int port = Ports.freePort();
     serve("--port", String.valueOf(port), "--profile", "phoenix-charx", "--speed", "1", "--scenario",
         scenario("charging-now"));
     try (PolledDevice d = new PolledDevice("phoenix-charx", scheduler,

@@ -11,6 +11,7 @@ import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.PointSpec;
 import io.evedge.proto.TcpEndpointConfig;
 import io.evedge.time.SystemScheduler;
+import io.evedge.yaml.ConfigException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,20 @@ class ShippedProfilesIT {
     SCHEDULER.close();
   }
 
+  /** A slave answering {@code unit} with {@code profile}'s registers holding {@link #VALUES}. */
+  static ModbusSlave slave(DeviceProfile profile, int unit) {
+    return new ModbusSlave(new ProfileImage(profile, () -> VALUES), Set.of(unit));
+  }
+
+  /** The same for a shipped profile, e.g. {@code eastron-sdm630} at unit 1. */
+  static ModbusSlave slave(String shippedProfile, int unit) {
+    try {
+      return slave(Profiles.load(shippedProfile), unit);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("the shipped profile " + shippedProfile + ": " + e.getMessage(), e);
+    }
+  }
+
   static List<String> shipped() {
     return Profiles.SHIPPED;
   }
@@ -53,7 +68,7 @@ class ShippedProfilesIT {
     DeviceProfile profile = Profiles.load(name);
     int unit = profile.getDefaults().getUnitId();
     try (ModbusSlaveServer slave = ModbusSlaveServer.tcp("127.0.0.1", 0, Framing.TCP,
-            new ModbusSlave(new ProfileImage(profile, () -> VALUES), Set.of(unit)));
+            slave(profile, unit));
         PolledDevice device = new PolledDevice(name, SCHEDULER, b -> b.setTcp(
             TcpEndpointConfig.newBuilder().setHost("127.0.0.1").setPort(slave.port())))) {
       device.awaitState(DeviceState.ONLINE, 0, Duration.ofSeconds(5));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.evedge.drivers.testing.PtyPair;
+import io.evedge.drivers.testing.Ports;
+import io.evedge.drivers.testing.SocatPair;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,10 +105,7 @@ class TransportTest {
 
   @Test
   void tcpRefusedNamesTheEndpoint() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
+    int port = Ports.freePort();
     TcpSlcanTransport t = new TcpSlcanTransport("test-tcp", "127.0.0.1", port, 2000);
     t.receive(new Inbox());
     IOException e = assertThrows(IOException.class, t::connect);
@@ -118,11 +115,9 @@ class TransportTest {
 
   @Test
   void serialOverAPseudoTerminalPairAndTheCableVanishing(@TempDir Path dir) throws Exception {
-    assumeTrue(PtyPair.available() || "true".equalsIgnoreCase(System.getenv("CI")),
-        "socat is not installed");
-    try (PtyPair pty = PtyPair.start(dir)) {
-      SerialSlcanTransport host = new SerialSlcanTransport("test-host", pty.a().toString(), 115200);
-      SerialSlcanTransport adapter = new SerialSlcanTransport("test-adapter", pty.b().toString(), 115200);
+    try (SocatPair pty = SocatPair.start(dir)) {
+      SerialSlcanTransport host = new SerialSlcanTransport("test-host", pty.a(), 115200);
+      SerialSlcanTransport adapter = new SerialSlcanTransport("test-adapter", pty.b(), 115200);
       Inbox atHost = new Inbox();
       Inbox atAdapter = new Inbox();
       host.receive(atHost);

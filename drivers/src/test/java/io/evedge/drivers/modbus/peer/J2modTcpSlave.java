@@ -15,9 +15,9 @@ import com.ghgande.j2mod.modbus.procimg.SimpleRegister;
 import com.ghgande.j2mod.modbus.slave.ModbusSlave;
 import com.ghgande.j2mod.modbus.slave.ModbusSlaveFactory;
 import io.evedge.drivers.modbus.slave.RegisterImage;
+import io.evedge.drivers.testing.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 
 /**
  * j2mod's Modbus TCP slave (or its RTU-over-TCP slave) serving a {@link RegisterImage}: an
@@ -39,7 +39,7 @@ public final class J2modTcpSlave implements AutoCloseable {
    */
   public static J2modTcpSlave start(String host, int port, boolean rtuOverTcp, RegisterImage image,
       int... unitIds) throws IOException {
-    int p = port == 0 ? freePort(host) : port;
+    int p = port == 0 ? Ports.freePort() : port;
     try {
       ModbusSlave slave = ModbusSlaveFactory.createTCPSlave(InetAddress.getByName(host), p, 4, rtuOverTcp);
       for (int unit : unitIds) {
@@ -49,13 +49,6 @@ public final class J2modTcpSlave implements AutoCloseable {
       return new J2modTcpSlave(slave, p);
     } catch (com.ghgande.j2mod.modbus.ModbusException e) {
       throw new IOException("cannot start a Modbus slave on " + host + ":" + p + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** A TCP port free on {@code host} now. */
-  public static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return s.getLocalPort();
     }
   }
 
