@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The agent as a real process ({@code java -jar evedge-agent.jar run}), for tests about crashes. */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
@@ -19,7 +19,7 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** The agent jar built by the agent module, as the failsafe configuration passes it. */
-  static Path jar() {
+  public static Path jar() {
     String p = System.getProperty("evedge.agent.jar", "../agent/target/evedge-agent.jar");
     Path jar = Path.of(p).toAbsolutePath().normalize();
     if (!Files.exists(jar)) {
@@ -28,7 +28,7 @@ final class AgentProcess implements AutoCloseable {
     return jar;
   }
 
-  static AgentProcess start(Path config, Path dir, String... jvmFlags) throws IOException {
+  public static AgentProcess start(Path config, Path dir, String... jvmFlags) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(jvmFlags));
@@ -38,22 +38,22 @@ final class AgentProcess implements AutoCloseable {
     return new AgentProcess(p, log);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** SIGTERM and wait for a clean exit; returns the exit code. */
-  int terminate() throws InterruptedException {
+  public int terminate() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(15, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -61,7 +61,7 @@ final class AgentProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log);
     } catch (IOException e) {

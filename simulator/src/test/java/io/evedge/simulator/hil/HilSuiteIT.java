@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import io.evedge.simulator.e2e.AgentProcess;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,43 +63,135 @@ class HilSuiteIT {
     Scenario scenario = Scenarios.load(name);
     String device = "hil-" + name;
     try (SystemScheduler clock = new SystemScheduler("hil", SPEED);
-        Simulation sim = Simulation.serve(scenario, clock, Simulation.Options.tcp("127.0.0.1", 0,
-            dir.resolve("truth.jsonl")).withCan(new Simulation.Can("127.0.0.1", 0, null)));
+        Simulation sim = serve(scenario, clock);
         TestSubscriber sub = new TestSubscriber(broker.uri(), "evedge/" + device + "/records")) {
-      Path config = dir.resolve("evedge.yaml");
-      Files.writeString(config, """
-          device_id: %s
-          state_dir: %s
-          mqtt: {uri: "%s"}
-          modbus:
-            - {name: meter, profile: eastron-sdm630, tcp: {host: 127.0.0.1, port: %d}, unit_id: %d, poll_interval_ms: %d}
-            - {name: evse, profile: evedge-sim-evse, tcp: {host: 127.0.0.1, port: %4$d}, unit_id: %d, poll_interval_ms: %6$d}
-          can:
-            - {name: car, tcp: {host: 127.0.0.1, port: %d}, mapping: evedge-generic-ev}
-          location: {name: HIL bay, charging_type: %s}
-          """.formatted(device, dir.resolve("state"), broker.uri(), sim.modbusPort(), Simulation.METER_UNIT,
-          POLL.toMillis(), Simulation.EVSE_UNIT, sim.slcanPort(), scenario.getEvse().getDc() ? "DC" : "AC"));
-      Agent agent = Agent.create(Plan.of(ConfigLoader.load(config)), clock);
+      Agent agent = Agent.create(Plan.of(ConfigLoader.load(config(device, sim, scenario, POLL, ""))), clock);
       try {
         agent.start();
-        // the agent reads the hardware before anything happens
-        Await.until(Duration.ofSeconds(20), () -> agent.signals().get("charge-voltage").isPresent()
-            && agent.signals().get("tractionbattery-stateofcharge").filter(v -> v.hasValue()).isPresent(),
-            "the agent's first readings");
+        awaitFirstReadings(agent);
         sim.play();
-        Duration wall = Duration.ofMillis((long) (sim.runner().end().toMillis() / SPEED) + 20_000);
-        Await.until(wall, sim.runner()::finished, "the scenario to end");
+        awaitEnd(sim);
         List<TrueSession> truths = sim.runner().truths();
-        Await.until(Duration.ofSeconds(20), () -> sub.on("evedge/" + device + "/records").size() >= truths.size(),
-            "a record for each of the " + truths.size() + " true sessions");
-        // anything more would come within a few polls
-        Instant settle = Instant.now().plusMillis((long) (POLL.toMillis() * 3 / SPEED) + 200);
-        Await.until(Duration.ofSeconds(5), () -> Instant.now().isAfter(settle), "records to settle");
-        compare(name, truths, records(sub.on("evedge/" + device + "/records")));
+        awaitRecords(sub, device, truths.size());
+        compare(name, truths, records(sub.on("evedge/" + device + "/records")), POLL.toMillis() + 3_000);
       } finally {
         agent.close();
       }
     }
+  }
+
+  /** The broker stops ten minutes into a charge and returns after the session ended. */
+  @Test
+  void brokerDownMidSession() throws Exception {
+    Scenario scenario = Scenarios.load("unplug-mid-charge");
+    String device = "hil-broker-down";
+    try (SystemScheduler clock = new SystemScheduler("hil", SPEED);
+        Simulation sim = serve(scenario, clock)) {
+      // a fixed reconnect delay of 2 s of wall time (the agent's timers run on the simulated clock),
+      // so the backend below is subscribed before the agent is back
+      long delayMs = (long) (2_000 * SPEED);
+      Agent agent = Agent.create(Plan.of(ConfigLoader.load(config(device, sim, scenario, POLL,
+          "reconnect_min_ms: " + delayMs + ", reconnect_max_ms: " + delayMs + ", "))), clock);
+      try {
+        agent.start();
+        awaitFirstReadings(agent);
+        sim.play();
+        Await.until(Duration.ofSeconds(30), () -> sim.runner().elapsed().compareTo(Duration.ofMinutes(10)) >= 0,
+            "ten minutes of charging");
+        broker.stop();
+        awaitEnd(sim);
+        List<TrueSession> truths = sim.runner().truths();
+        Await.until(Duration.ofSeconds(20), () -> agent.metrics().snapshot().getOutbox().getDepth() >= 1,
+            "the record to wait in the outbox");
+        broker.start();
+        try (TestSubscriber sub = new TestSubscriber(broker.uri(), "evedge/" + device + "/records")) {
+          awaitRecords(sub, device, truths.size());
+          compare("broker down", truths, records(sub.on("evedge/" + device + "/records")), POLL.toMillis() + 3_000);
+        }
+      } finally {
+        agent.close();
+      }
+    }
+  }
+
+  /** The agent, a real process, is killed with SIGKILL in the middle of a charge and started again. */
+  @Test
+  void agentKilledMidSession() throws Exception {
+    Scenario scenario = Scenarios.load(Path.of(HilSuiteIT.class.getResource("/scenarios/kill-mid-charge.yaml")
+        .toURI()).toString());
+    String device = "hil-kill";
+    Duration poll = Duration.ofSeconds(1);
+    try (SystemScheduler clock = new SystemScheduler("hil", 1);
+        Simulation sim = serve(scenario, clock);
+        TestSubscriber sub = new TestSubscriber(broker.uri(), "evedge/" + device + "/#")) {
+      Path config = config(device, sim, scenario, poll, "");
+      AgentProcess first = AgentProcess.start(config, dir);
+      AgentProcess second = null;
+      try {
+        sub.await("evedge/" + device + "/signals/tractionbattery-stateofcharge", r -> r.payload().contains("\"value\""),
+            Duration.ofSeconds(30));
+        sim.play();
+        Await.until(Duration.ofSeconds(30), () -> sim.runner().elapsed().compareTo(Duration.ofSeconds(15)) >= 0,
+            "charging under way");
+        first.kill9();
+        second = AgentProcess.start(config, dir);
+        awaitEnd(sim);
+        List<TrueSession> truths = sim.runner().truths();
+        awaitRecords(sub, device, truths.size());
+        List<ChargeRecord> records = records(sub.on("evedge/" + device + "/records"));
+        compare("kill -9", truths, records, poll.toMillis() + 1_000);
+        assertTrue(records.get(0).getInterrupted(), "the record says the agent restarted inside the session");
+      } finally {
+        first.close();
+        if (second != null) {
+          second.close();
+        }
+      }
+    }
+  }
+
+  private Simulation serve(Scenario scenario, SystemScheduler clock) throws Exception {
+    return Simulation.serve(scenario, clock, Simulation.Options.tcp("127.0.0.1", 0, dir.resolve("truth.jsonl"))
+        .withCan(new Simulation.Can("127.0.0.1", 0, null)));
+  }
+
+  private Path config(String device, Simulation sim, Scenario scenario, Duration poll, String mqttExtra)
+      throws Exception {
+    Path config = dir.resolve("evedge.yaml");
+    Files.writeString(config, """
+        device_id: %s
+        state_dir: %s
+        mqtt: {%suri: "%s"}
+        modbus:
+          - {name: meter, profile: eastron-sdm630, tcp: {host: 127.0.0.1, port: %d}, unit_id: %d, poll_interval_ms: %d}
+          - {name: evse, profile: evedge-sim-evse, tcp: {host: 127.0.0.1, port: %5$d}, unit_id: %d, poll_interval_ms: %7$d}
+        can:
+          - {name: car, tcp: {host: 127.0.0.1, port: %d}, mapping: evedge-generic-ev}
+        location: {name: HIL bay, charging_type: %s}
+        """.formatted(device, dir.resolve("state"), mqttExtra, broker.uri(), sim.modbusPort(), Simulation.METER_UNIT,
+        poll.toMillis(), Simulation.EVSE_UNIT, sim.slcanPort(), scenario.getEvse().getDc() ? "DC" : "AC"));
+    return config;
+  }
+
+  /** The agent reads the hardware before anything happens. */
+  private static void awaitFirstReadings(Agent agent) {
+    Await.until(Duration.ofSeconds(20), () -> agent.signals().get("charge-voltage").isPresent()
+        && agent.signals().get("tractionbattery-stateofcharge").filter(v -> v.hasValue()).isPresent(),
+        "the agent's first readings");
+  }
+
+  private static void awaitEnd(Simulation sim) {
+    double speed = sim.runner().scenario().getSpeed();
+    Duration wall = Duration.ofMillis((long) (sim.runner().end().toMillis() / Math.max(1, SPEED)) + 60_000);
+    Await.until(wall, sim.runner()::finished, "the scenario to end (speed " + speed + ")");
+  }
+
+  private static void awaitRecords(TestSubscriber sub, String device, int count) {
+    Await.until(Duration.ofSeconds(30), () -> sub.on("evedge/" + device + "/records").size() >= count,
+        "a record for each of the " + count + " true sessions");
+    // anything more would come within a few polls
+    Instant settle = Instant.now().plusMillis(500);
+    Await.until(Duration.ofSeconds(5), () -> Instant.now().isAfter(settle), "records to settle");
   }
 
   private static List<ChargeRecord> records(List<TestSubscriber.Received> received) throws Exception {
@@ -111,13 +205,11 @@ class HilSuiteIT {
     return out;
   }
 
-  private static void compare(String name, List<TrueSession> truths, List<ChargeRecord> records) {
+  private static void compare(String name, List<TrueSession> truths, List<ChargeRecord> records, long tolerance) {
     assertTrue(!truths.isEmpty(), name + ": the scenario has sessions");
     assertEquals(truths.size(), records.size(), name + ": one record per true session\n" + records);
     assertEquals(records.size(), new HashSet<>(records.stream().map(ChargeRecord::getId).toList()).size(),
         name + ": nothing duplicated");
-    // one poll interval, plus the few simulated seconds a thread wake-up costs at this speed
-    long tolerance = POLL.toMillis() + 3_000;
     for (int i = 0; i < truths.size(); i++) {
       TrueSession t = truths.get(i);
       ChargeRecord r = records.get(i);
