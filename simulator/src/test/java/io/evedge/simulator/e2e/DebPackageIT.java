@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.evedge.agent.testing.MqttBroker;
 import io.evedge.agent.testing.TestSubscriber;
 import io.evedge.simulator.SimulatedMeter;
+import io.evedge.simulator.Simulation;
 import io.evedge.simulator.model.ChargeCycle;
 import io.evedge.simulator.model.Meter;
 import io.evedge.time.SystemScheduler;
@@ -119,8 +120,43 @@ class DebPackageIT {
       Path marker = Path.of("/var/lib/evedge/kept-by-upgrade");
       Files.writeString(marker, "state written before the upgrade");
 
+      // a charge completes while the broker is down: its record waits in the outbox
+      broker.stop();
+      Path config = upgradeConfig();
+      try (SystemScheduler clock = new SystemScheduler("sim");
+          Simulation sim = Simulation.start(io.evedge.simulator.scenario.Scenarios.load(
+              Path.of(DebPackageIT.class.getResource("/scenarios/deb-upgrade.yaml").toURI()).toString()), clock,
+              Simulation.Options.tcp("127.0.0.1", 0, null))) {
+        Files.writeString(config, Files.readString(config).replace("PORT", Integer.toString(sim.modbusPort())));
+        Process agent = launcher(config, "deb-up-1");
+        try {
+          io.evedge.agent.testing.Await.until(Duration.ofSeconds(60),
+              () -> holds(Path.of("/var/lib/evedge/outbox"), "deb-up-"),
+              "the record in the outbox while the broker is down");
+        } finally {
+          agent.destroy();
+          agent.waitFor(20, TimeUnit.SECONDS);
+        }
+      }
+
       ok("dpkg", "-i", nextVersion(deb).toString());
       assertTrue(Files.exists(marker), "an upgrade keeps /var/lib/evedge");
+
+      // after the upgrade the waiting record is delivered, once
+      broker.start();
+      try (TestSubscriber sub = new TestSubscriber(broker.uri(), "evedge/deb-up/records")) {
+        Process agent = launcher(config, "deb-up-2");
+        try {
+          sub.await("evedge/deb-up/records", r -> r.payload().contains("\"id\":\"deb-up-"), Duration.ofSeconds(30));
+          java.time.Instant settle = java.time.Instant.now().plusSeconds(2);
+          io.evedge.agent.testing.Await.until(Duration.ofSeconds(5), () -> java.time.Instant.now().isAfter(settle),
+              "a second copy, if any, to arrive");
+          assertEquals(1, sub.on("evedge/deb-up/records").size(), "the waiting record, delivered once");
+        } finally {
+          agent.destroy();
+          agent.waitFor(20, TimeUnit.SECONDS);
+        }
+      }
       runAgainstSimulator("deb-2");
 
       ok("dpkg", "-r", "evedge");
@@ -134,6 +170,41 @@ class DebPackageIT {
     } finally {
       sh("dpkg", "--purge", "evedge");
       sh("rm", "-rf", "/var/lib/evedge");
+    }
+  }
+
+  /** The configuration of the upgrade case: the simulator's meter and EVSE (port filled in later). */
+  private static Path upgradeConfig() throws IOException {
+    Path config = Path.of("/var/lib/evedge/test-upgrade.yaml");
+    Files.writeString(config, """
+        device_id: deb-up
+        state_dir: /var/lib/evedge
+        mqtt: {uri: "%s"}
+        modbus:
+          - {name: meter, profile: eastron-sdm630, tcp: {host: 127.0.0.1, port: PORT}, unit_id: 1, poll_interval_ms: 250}
+          - {name: evse, profile: evedge-sim-evse, tcp: {host: 127.0.0.1, port: PORT}, unit_id: 2, poll_interval_ms: 250}
+        """.formatted(broker.uri()));
+    return config;
+  }
+
+  /** The packaged launcher, run as the service user. */
+  private Process launcher(Path config, String log) throws IOException {
+    return new ProcessBuilder("runuser", "-u", "evedge", "--", "/usr/bin/evedge-agent", "run", "--config",
+        config.toString()).redirectErrorStream(true).redirectOutput(dir.resolve(log + ".log").toFile()).start();
+  }
+
+  /** Whether a file under {@code dir} holds {@code text} (a record id in the outbox's segments). */
+  private static boolean holds(Path dir, String text) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).anyMatch(f -> {
+        try {
+          return new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+          return false;
+        }
+      });
+    } catch (IOException e) {
+      return false;
     }
   }
 
