@@ -4,10 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -18,9 +22,12 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * A backend for tests: an MQTT v5 client with a persistent session (clean start off, a session
- * expiry, automatic reconnect), so a broker with persistence keeps queueing QoS 1 messages for it
- * across broker restarts; it records what it receives and can send requests with a Response Topic
- * and Correlation Data.
+ * expiry), so a broker with persistence keeps queueing QoS 1 messages for it across broker restarts;
+ * it records what it receives and can send requests with a Response Topic and Correlation Data.
+ *
+ * <p>It reconnects by itself with a new client while disconnected (checked every {@value
+ * #RECONNECT_MS} ms): Paho's automatic reconnect was seen to lose the session after a dozen quick
+ * broker restarts on a loaded machine.
  */
 public final class Backend implements AutoCloseable {
 
@@ -32,7 +39,19 @@ public final class Backend implements AutoCloseable {
     }
   }
 
-  private final MqttAsyncClient client;
+  static final long RECONNECT_MS = 250;
+
+  private final String uri;
+  private final String clientId;
+  private MqttCallback callback;
+  private volatile MqttAsyncClient client;
+  private int downRounds;
+  private final MqttConnectionOptions options = new MqttConnectionOptions();
+  private final ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "backend-reconnect");
+    t.setDaemon(true);
+    return t;
+  });
   private final ReceivedLog<Received> received = new ReceivedLog<>(Received::topic, Received::text);
   private final String replyTopic;
 
@@ -48,22 +67,22 @@ public final class Backend implements AutoCloseable {
 
   private Backend(String uri, String clientId, String user, String password, String replyTopic, String[] filters)
       throws MqttException {
+    this.uri = uri;
+    this.clientId = clientId;
     client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
     this.replyTopic = replyTopic;
-    MqttConnectionOptions o = new MqttConnectionOptions();
+    MqttConnectionOptions o = options;
     if (user != null) {
       o.setUserName(user);
       o.setPassword(password.getBytes(StandardCharsets.UTF_8));
     }
     o.setCleanStart(false);
     o.setSessionExpiryInterval(3600L);
-    o.setAutomaticReconnect(true);
-    o.setAutomaticReconnectDelay(1, 1);
     o.setUseSubscriptionIdentifiers(false);
-    client.setCallback(new MqttCallback() {
+    callback = new MqttCallback() {
       @Override
       public void disconnected(MqttDisconnectResponse r) {
-        // automatic reconnect; the session stays on the broker
+        // the keeper reconnects; the session stays on the broker
       }
 
       @Override
@@ -92,7 +111,8 @@ public final class Backend implements AutoCloseable {
       public void authPacketArrived(int reasonCode, MqttProperties properties) {
         // none
       }
-    });
+    };
+    client.setCallback(callback);
     client.connect(o).waitForCompletion(10_000);
     List<String> all = new ArrayList<>(List.of(filters));
     all.add(replyTopic);
@@ -102,6 +122,43 @@ public final class Backend implements AutoCloseable {
       return s;
     }).toArray(MqttSubscription[]::new);
     client.subscribe(subs).waitForCompletion(10_000);
+    keeper.scheduleWithFixedDelay(this::reconnectIfDown, RECONNECT_MS, RECONNECT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void reconnectIfDown() {
+    MqttAsyncClient c = client;
+    if (c.isConnected()) {
+      downRounds = 0;
+      return;
+    }
+    if (++downRounds < 2) {
+      return;
+    }
+    // a fresh client each time: reusing one raced with its own connect and sent the broker a second
+    // CONNECT, which Mosquitto answers by dropping the session; the new client resumes it by its id
+    downRounds = 0;
+    abandon(c);
+    try {
+      MqttAsyncClient fresh = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
+      fresh.setCallback(callback);
+      client = fresh;
+      fresh.connect(options).waitForCompletion(5000);
+    } catch (MqttException e) {
+      // the broker is not back yet: next round
+    }
+  }
+
+  private static void abandon(MqttAsyncClient c) {
+    try {
+      c.disconnectForcibly(0, 0, false);
+    } catch (MqttException ignored) {
+      // closing it anyway
+    }
+    try {
+      c.close(true);
+    } catch (MqttException ignored) {
+      // a connect still under way: the client is dropped
+    }
   }
 
   /** Sends a request to {@code topic} and returns the reply with the same correlation data. */
@@ -144,12 +201,21 @@ public final class Backend implements AutoCloseable {
 
   @Override
   public void close() throws MqttException {
+    keeper.shutdownNow();
     try {
-      if (client.isConnected()) {
-        client.disconnect().waitForCompletion(5000);
-      }
+      keeper.awaitTermination(3, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    MqttAsyncClient c = client;
+    if (!c.isConnected()) {
+      abandon(c);
+      return;
+    }
+    try {
+      c.disconnect().waitForCompletion(5000);
     } finally {
-      client.close(true);
+      c.close(true);
     }
   }
 }
