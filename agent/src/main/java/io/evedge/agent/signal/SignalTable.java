@@ -5,8 +5,10 @@ import io.evedge.proto.Quality;
 import io.evedge.proto.SignalValue;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -19,6 +21,9 @@ public final class SignalTable {
 
   // written on the scheduler thread only; read from any (the request server)
   private final Map<String, SignalValue> current = Collections.synchronizedMap(new LinkedHashMap<>());
+  // scheduler thread only: the value and quality each signal was last set from, so that setting the
+  // same again (most signals on most polls) costs a map lookup, not a body built and compared
+  private final Map<String, Input> lastInput = new HashMap<>();
   private final Consumer<Update> listener;
 
   /** One changed signal. */
@@ -34,6 +39,11 @@ public final class SignalTable {
    * decimals (float32 registers carry noise beyond that; kWh keep Wh resolution).
    */
   public void set(SignalCatalog.Def def, Object value, Instant time, Quality quality) {
+    Input in = lastInput.get(def.name());
+    if (in != null && in.quality == quality && Objects.equals(in.value, value)) {
+      return;
+    }
+    lastInput.put(def.name(), new Input(value, quality));
     SignalValue.Builder b = SignalBodies.body(def, value);
     boolean noValue = value == null || (def.kind() != SignalCatalog.Kind.OBJECT && !b.hasValue());
     b.setTimestamp(timestamp(time))
@@ -63,6 +73,7 @@ public final class SignalTable {
       return;
     }
     SignalValue next = prev.toBuilder().setQuality(quality).setTimestamp(timestamp(time)).build();
+    lastInput.remove(def.name());
     current.put(def.name(), next);
     listener.accept(new Update(def, next));
   }
@@ -76,6 +87,9 @@ public final class SignalTable {
       return Collections.unmodifiableMap(new LinkedHashMap<>(current));
     }
   }
+
+  /** What a signal was set from. */
+  private record Input(Object value, Quality quality) {}
 
   static Timestamp timestamp(Instant t) {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();

@@ -145,11 +145,14 @@ public final class FramedModbusClient implements ModbusClient, ByteTransport.Rec
       } catch (IOException e) {
         throw connectionLost(e);
       }
+      if (transport.callerReads()) {
+        timeoutNanos = readOnThisThread(parser, timeoutNanos, replyWire);
+      }
       lock.lock();
       try {
         long remaining = timeoutNanos;
         boolean started = false;
-        while (!parser.finished() && lost == null) {
+        while (!transport.callerReads() && !parser.finished() && lost == null) {
           if (!started && parser.frameBytes() > 0) {
             started = true;
             remaining += replyWire;
@@ -199,6 +202,33 @@ public final class FramedModbusClient implements ModbusClient, ByteTransport.Rec
     }
     stats.timeouts.increment();
     throw new ModbusException.Timeout(endpoint() + " " + request + ": no reply within " + ms + " ms", null);
+  }
+
+  /**
+   * Reads the reply on this thread, for a transport whose caller reads: until the parser is done,
+   * the link breaks (noted as {@link #lost}) or the timeout passes; the reply's wire time is added
+   * once it has started, as on the reader-thread path. Returns the timeout as extended.
+   */
+  private long readOnThisThread(ResponseParser parser, long timeoutNanos, long replyWire) {
+    long start = nanoClock.getAsLong();
+    boolean started = false;
+    while (!parser.finished()) {
+      if (!started && parser.frameBytes() > 0) {
+        started = true;
+        timeoutNanos += replyWire;
+      }
+      long remaining = timeoutNanos - (nanoClock.getAsLong() - start);
+      if (remaining <= 0) {
+        break;
+      }
+      try {
+        transport.receive(remaining);
+      } catch (IOException e) {
+        onClosed(e);
+        break;
+      }
+    }
+    return timeoutNanos;
   }
 
   /** Waits (lock held) until the line has been quiet for the gap, at most {@code boundNanos}. */

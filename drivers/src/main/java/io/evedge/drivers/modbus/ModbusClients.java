@@ -54,7 +54,8 @@ public final class ModbusClients {
           d.getTimeoutMs(), thread);
       framing = Framing.RTU;
     } else if (d.hasTcp()) {
-      transport = TcpTransport.client("tcp", d.getTcp().getHost(), d.getTcp().getPort(), d.getTimeoutMs(), thread);
+      // Modbus TCP replies carry the transaction id: the polling thread reads them itself
+      transport = TcpTransport.clientCallerReads(d.getTcp().getHost(), d.getTcp().getPort(), d.getTimeoutMs());
       framing = Framing.TCP;
     } else {
       throw new IllegalArgumentException("device " + d.getName() + " has no transport");

@@ -3,17 +3,31 @@ package io.evedge.simulator.bench;
 import io.evedge.simulator.scenario.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code evedge-simulator bench}: the end-to-end figures, printed and optionally written as Markdown. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "End-to-end figures: simulator -> agent (separate JVM, small-board flags) -> Mosquitto -> subscriber.")
 public final class BenchCommand implements Callable<Integer> {
+
+  private static final Pattern RUN = Pattern.compile("(\\d+)x([0-9.]+)(?:@qos([01]))?");
+
+  @Spec
+  CommandSpec spec;
+
+  static final String BEGIN = "<!-- bench:begin (written by evedge-simulator bench --write) -->";
+  static final String END = "<!-- bench:end -->";
 
   @Option(names = "--agent-jar", defaultValue = "agent/target/evedge-agent.jar", description = "the agent jar (default ${DEFAULT-VALUE})")
   Path agentJar;
@@ -24,14 +38,20 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--measure", defaultValue = "60s", description = "measuring window per run (default ${DEFAULT-VALUE})")
   String measure;
 
-  @Option(names = "--write", paramLabel = "FILE", description = "also write the results as Markdown to FILE")
+  @Option(names = "--write", paramLabel = "FILE", description = "also write the results as Markdown into FILE, "
+      + "between its lines '" + BEGIN + "' and '" + END + "' (the rest of the file is kept), or as a new file")
   Path write;
+
+  @Option(names = "--outage", defaultValue = "10m", paramLabel = "DURATION",
+      description = "broker outage of the outbox drain run (default ${DEFAULT-VALUE}; 0 skips the run)")
+  String outage;
 
   @Option(names = "--jvm-flags", paramLabel = "FLAGS", description = "the agent's JVM flags (default: the Debian package's)")
   String jvmFlags;
 
-  @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ",
-      defaultValue = "1x10,1x1,10x10,10x1", description = "which runs (default ${DEFAULT-VALUE})")
+  @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0]",
+      defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0,1x1@qos0",
+      description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0 (default ${DEFAULT-VALUE})")
   List<String> runs;
 
   @Override
@@ -39,48 +59,110 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
     EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags,
         Durations.parse(warmup), Durations.parse(measure));
+    String load = loadAverage();
     List<EndToEndBench.Result> results = new ArrayList<>();
     for (String run : runs) {
-      String[] dh = run.split("x");
-      int devices = Integer.parseInt(dh[0]);
-      double hz = Double.parseDouble(dh[1]);
-      System.out.printf("running %d device(s) at %s Hz ...%n", devices, fmt(hz));
-      EndToEndBench.Result r = EndToEndBench.run(o, devices, hz);
+      Matcher m = RUN.matcher(run.trim());
+      if (!m.matches()) {
+        throw new ParameterException(spec.commandLine(), "--runs: expected DEVICESxHZ or DEVICESxHZ@qos0, got '" + run + "'");
+      }
+      int devices = Integer.parseInt(m.group(1));
+      double hz = Double.parseDouble(m.group(2));
+      int qos = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
+      System.out.printf("running %d device(s) at %s Hz, signals at QoS %d ...%n", devices, fmt(hz), qos);
+      EndToEndBench.Result r = EndToEndBench.run(o, devices, hz, qos);
       results.add(r);
       System.out.println("  " + line(r));
     }
-    String md = markdown(results, o);
+    Duration outageLength = Durations.parse(outage);
+    OutageBench.Result drained = null;
+    if (!outageLength.isZero()) {
+      System.out.printf("running the outbox drain after a %d s broker outage ...%n", outageLength.toSeconds());
+      drained = OutageBench.run(o, outageLength);
+      System.out.println("  " + line(drained));
+    }
+    String md = markdown(results, drained, o, load);
     System.out.println();
     System.out.println(md);
     if (write != null) {
-      Files.writeString(write, md);
+      Files.writeString(write, splice(Files.exists(write) ? Files.readString(write) : null, md));
       System.out.println("written to " + write);
     }
     return 0;
   }
 
-  private static String line(EndToEndBench.Result r) {
-    return String.format("latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples); CPU %.2f %%; RSS %d MB "
-            + "(peak %d MB); start to online %.0f ms, to first signal %.0f ms",
-        r.p50Ms(), r.p99Ms(), r.maxMs(), r.samples(), r.cpuPercent(), r.rssKb() / 1024, r.peakRssKb() / 1024,
-        r.startToOnlineMs(), r.startToFirstSignalMs());
+  /** {@code page} with the text between its markers replaced by {@code generated}; a new page if null. */
+  static String splice(String page, String generated) {
+    String block = BEGIN + "\n" + generated + END + "\n";
+    if (page == null) {
+      return block;
+    }
+    int b = page.indexOf(BEGIN);
+    int e = page.indexOf(END);
+    if (b < 0 || e < b) {
+      return page + (page.endsWith("\n") ? "\n" : "\n\n") + block;
+    }
+    int after = page.indexOf('\n', e);
+    return page.substring(0, b) + block + (after < 0 ? "" : page.substring(after + 1));
   }
 
-  static String markdown(List<EndToEndBench.Result> results, EndToEndBench.Options o) throws Exception {
+  private static String line(OutageBench.Result r) {
+    return String.format("%d records waited; %d delivered, %d lost, %d twice; broker back -> agent online %.0f ms; "
+            + "drained in %.2f s = %.0f records/s", r.backlog(), r.delivered(), r.lost(), r.duplicated(),
+        r.backToOnlineMs(), r.drainSeconds(), r.drainRate());
+  }
+
+  private static String line(EndToEndBench.Result r) {
+    return String.format("latency p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d samples); CPU %.2f %%; RSS %d MB "
+            + "(peak %d MB); start to online %.0f ms, to first signal %.0f ms%n  CPU by thread: %s",
+        r.p50Ms(), r.p99Ms(), r.maxMs(), r.samples(), r.cpuPercent(), r.rssKb() / 1024, r.peakRssKb() / 1024,
+        r.startToOnlineMs(), r.startToFirstSignalMs(), r.cpuByThread());
+  }
+
+  static String markdown(List<EndToEndBench.Result> results, OutageBench.Result drained, EndToEndBench.Options o,
+      String load) {
     StringBuilder b = new StringBuilder();
-    b.append("| devices | poll | samples | latency p50 | p99 | max | agent CPU (% of a core) | RSS | peak RSS | start → online | start → first signal |\n");
-    b.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    b.append("| devices | poll | signal QoS | samples | latency p50 | p99 | max | agent CPU (% of a core) | RSS | peak RSS | start → online | start → first signal |\n");
+    b.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (EndToEndBench.Result r : results) {
-      b.append(String.format("| %d | %s Hz | %d | %.2f ms | %.2f ms | %.2f ms | %.2f %% | %d MB | %d MB | %.0f ms | %.0f ms |%n",
-          r.devices(), fmt(r.hz()), r.samples(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.cpuPercent(), r.rssKb() / 1024,
+      b.append(String.format("| %d | %s Hz | %d | %d | %.2f ms | %.2f ms | %.2f ms | %.2f %% | %d MB | %d MB | %.0f ms | %.0f ms |%n",
+          r.devices(), fmt(r.hz()), r.signalQos(), r.samples(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.cpuPercent(), r.rssKb() / 1024,
           r.peakRssKb() / 1024, r.startToOnlineMs(), r.startToFirstSignalMs()));
     }
     b.append('\n');
+    b.append("Agent CPU by thread (steady state, the busiest threads):\n\n");
+    b.append("| devices | poll | signal QoS | threads (names as Linux shortens them) |\n| ---: | ---: | ---: | --- |\n");
+    for (EndToEndBench.Result r : results) {
+      b.append(String.format("| %d | %s Hz | %d | %s |%n", r.devices(), fmt(r.hz()), r.signalQos(), r.cpuByThread()));
+    }
+    b.append('\n');
+    if (drained != null) {
+      b.append("Outbox drain after a broker outage of ").append(drained.outage().toMinutes() > 0
+          ? drained.outage().toMinutes() + " min" : drained.outage().toSeconds() + " s")
+          .append(" (a charge session closed every ").append(OutageBench.CYCLE_MS).append(" ms meanwhile):\n\n");
+      b.append("| records waiting | delivered | lost | delivered twice | broker back → agent online | drain time | drain rate |\n");
+      b.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+      b.append(String.format("| %d | %d | %d | %d | %.0f ms | %.2f s | %.0f records/s |%n%n", drained.backlog(),
+          drained.delivered(), drained.lost(), drained.duplicated(), drained.backToOnlineMs(), drained.drainSeconds(),
+          drained.drainRate()));
+    }
     b.append("Measured ").append(LocalDate.now()).append(" on ").append(machine()).append("; JVM ")
         .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-        .append("; agent flags `").append(String.join(" ", o.jvmFlags())).append("`; warm-up ")
+        .append("; agent flags `").append(String.join(" ", o.jvmFlags())).append("`, environment `")
+        .append(EndToEndBench.SMALL_BOARD_ENV.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .sorted().collect(java.util.stream.Collectors.joining(" "))).append("`; load average (1/5/15 min) before the runs ")
+        .append(load).append("; warm-up ")
         .append(o.warmup().toSeconds()).append(" s, window ").append(o.measure().toSeconds()).append(" s per run.\n");
     return b.toString();
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (Exception e) {
+      return "unknown";
+    }
   }
 
   static String machine() {

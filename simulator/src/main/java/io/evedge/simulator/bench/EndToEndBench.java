@@ -42,8 +42,24 @@ import java.util.regex.Pattern;
 public final class EndToEndBench {
 
   /** The flags the Debian package runs the agent with (/etc/default/evedge). */
-  public static final List<String> SMALL_BOARD_FLAGS = List.of("-Xmx24m", "-Xss256k", "-XX:MaxMetaspaceSize=48m",
-      "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-Xshare:auto");
+  public static final List<String> SMALL_BOARD_FLAGS = List.of("-Xmx24m", "-Xmn2m", "-Xss256k",
+      "-XX:MaxMetaspaceSize=48m", "-XX:ReservedCodeCacheSize=16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=0.3", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError",
+      "-Xshare:auto");
+
+  /** The environment the Debian package gives the agent (/etc/default/evedge, /usr/bin/evedge-agent). */
+  public static final Map<String, String> SMALL_BOARD_ENV = Map.of("MALLOC_ARENA_MAX", "2");
+
+  /** Starts the agent jar as its own JVM with the options' flags and the small-board environment. */
+  static Process startAgent(Options o, Path config, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(o.jvmFlags());
+    cmd.addAll(List.of("-jar", o.agentJar().toString(), "run", "--config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(SMALL_BOARD_ENV);
+    return pb.start();
+  }
 
   private static final Pattern VALUE = Pattern.compile("\"value\":(-?[0-9.]+)");
   private static final int POWER_ADDRESS = 0x0034;
@@ -52,13 +68,14 @@ public final class EndToEndBench {
   public record Options(Path agentJar, List<String> jvmFlags, Duration warmup, Duration measure) {}
 
   /** One run's figures. */
-  public record Result(int devices, double hz, int samples, double p50Ms, double p99Ms, double maxMs,
-      double cpuPercent, long rssKb, long peakRssKb, double startToOnlineMs, double startToFirstSignalMs) {}
+  public record Result(int devices, double hz, int signalQos, int samples, double p50Ms, double p99Ms, double maxMs,
+      double cpuPercent, long rssKb, long peakRssKb, double startToOnlineMs, double startToFirstSignalMs,
+      String cpuByThread) {}
 
   private EndToEndBench() {}
 
-  /** One run: {@code devices} meters polled at {@code hz}. */
-  public static Result run(Options o, int devices, double hz) throws Exception {
+  /** One run: {@code devices} meters polled at {@code hz}, signals published with {@code signalQos}. */
+  public static Result run(Options o, int devices, double hz, int signalQos) throws Exception {
     Path dir = Files.createTempDirectory("evedge-bench-");
     Map<Long, Long> served = new ConcurrentHashMap<>();
     AtomicLong counter = new AtomicLong(1000);
@@ -98,9 +115,9 @@ public final class EndToEndBench {
       StringBuilder config = new StringBuilder("""
           device_id: bench
           state_dir: %s
-          mqtt: {uri: "%s"}
+          mqtt: {uri: "%s", signal_qos: %d}
           modbus:
-          """.formatted(dir.resolve("state"), broker.uri()));
+          """.formatted(dir.resolve("state"), broker.uri(), signalQos));
       long pollMs = Math.round(1000 / hz);
       for (int i = 1; i <= devices; i++) {
         config.append("  - {name: m").append(i).append(", profile: eastron-sdm630, tcp: {host: 127.0.0.1, port: ")
@@ -139,13 +156,8 @@ public final class EndToEndBench {
       sub.start();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
 
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(o.jvmFlags());
-      cmd.addAll(List.of("-jar", o.agentJar().toString(), "run", "--config", configFile.toString()));
       long start = System.nanoTime();
-      Process agent = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("agent.log").toFile()).start();
+      Process agent = startAgent(o, configFile, dir.resolve("agent.log"));
       try {
         if (!online.await(30, TimeUnit.SECONDS) || !firstSignal.await(30, TimeUnit.SECONDS)) {
           throw new IOException("the agent did not come online; see " + dir.resolve("agent.log"));
@@ -154,9 +166,11 @@ public final class EndToEndBench {
         served.clear();
         measuring[0] = true;
         double cpu0 = ProcStats.cpuSeconds(agent.pid());
+        Map<String, Long> threads0 = ProcStats.threadTicks(agent.pid());
         long t0 = System.nanoTime();
         LockSupport.parkNanos(o.measure().toNanos());
         double cpu1 = ProcStats.cpuSeconds(agent.pid());
+        Map<String, Long> threads1 = ProcStats.threadTicks(agent.pid());
         long t1 = System.nanoTime();
         measuring[0] = false;
         long rss = ProcStats.statusKb(agent.pid(), "VmRSS");
@@ -167,9 +181,10 @@ public final class EndToEndBench {
         }
         Collections.sort(sorted);
         double cpuPercent = (cpu1 - cpu0) / ((t1 - t0) / 1e9) * 100;
-        return new Result(devices, hz, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
+        return new Result(devices, hz, signalQos, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
             sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1), cpuPercent, rss, hwm,
-            (marks[0] - start) / 1e6, (marks[1] - start) / 1e6);
+            (marks[0] - start) / 1e6, (marks[1] - start) / 1e6,
+            ProcStats.topThreads(threads0, threads1, (t1 - t0) / 1e9, 6));
       } finally {
         agent.destroy();
         agent.waitFor(15, TimeUnit.SECONDS);

@@ -21,13 +21,27 @@ final class Mosquitto implements AutoCloseable {
   }
 
   static Mosquitto start(Path dir, int port) throws IOException {
+    return start(dir, port, false);
+  }
+
+  /**
+   * @param persistent keep sessions and queued messages in {@code dir} across a stop (SIGTERM) and a
+   *     start on the same directory, with no bound on queued messages
+   */
+  static Mosquitto start(Path dir, int port, boolean persistent) throws IOException {
     String binary = find();
     if (binary == null) {
       throw new IOException("no mosquitto binary (apt-get install mosquitto)");
     }
     Path conf = dir.resolve("mosquitto.conf");
-    Files.write(conf, List.of("listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence false",
-        "log_type error"));
+    Path store = dir.resolve("mosquitto-db");
+    Files.createDirectories(store);
+    // mosquitto started as root drops to its own user: let it write its database here
+    store.toFile().setWritable(true, false);
+    Files.write(conf, persistent
+        ? List.of("listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence true",
+            "persistence_location " + store + "/", "max_queued_messages 0", "log_type error")
+        : List.of("listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence false", "log_type error"));
     Process p = new ProcessBuilder(binary, "-c", conf.toString()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -50,6 +64,10 @@ final class Mosquitto implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  int port() {
+    return port;
   }
 
   String uri() {

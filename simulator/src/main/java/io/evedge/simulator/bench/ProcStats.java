@@ -1,8 +1,12 @@
 package io.evedge.simulator.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** CPU time and memory of a process, from Linux's /proc. */
 final class ProcStats {
@@ -20,6 +24,39 @@ final class ProcStats {
     long utime = Long.parseLong(f[11]);
     long stime = Long.parseLong(f[12]);
     return (utime + stime) / TICKS_PER_SECOND;
+  }
+
+  /**
+   * CPU ticks of each thread of {@code pid}, summed by thread name with trailing digits dropped
+   * ({@code evedge-modbus-m1}, {@code evedge-modbus-m2} count as one).
+   */
+  static Map<String, Long> threadTicks(long pid) throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+$", "");
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The {@code n} threads that used most CPU between two {@link #threadTicks} samples, as "name x.xx %". */
+  static String topThreads(Map<String, Long> before, Map<String, Long> after, double seconds, int n) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .map(e -> String.format("%s %.2f %%", e.getKey(), e.getValue() / TICKS_PER_SECOND / seconds * 100))
+        .collect(Collectors.joining(", "));
   }
 
   /** A line of /proc/pid/status in kB (VmRSS, VmHWM), or -1. */

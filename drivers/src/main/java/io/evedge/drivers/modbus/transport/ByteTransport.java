@@ -6,7 +6,9 @@ import java.io.IOException;
  * A byte stream to one device (or, in the simulator, from one master): a TCP connection or a serial
  * port. Bytes are pushed to a {@link Receiver} on the transport's own reader thread as they arrive,
  * so the caller waits for a reply with a deadline of its own choosing instead of setting timeouts on
- * the port for each request.
+ * the port for each request; or, where {@link #callerReads()} says so, the caller reads them itself
+ * with {@link #receive} (a Modbus TCP connection, where replies carry the transaction id: no thread,
+ * and no hand-over from it, per transaction).
  */
 public interface ByteTransport {
 
@@ -28,6 +30,22 @@ public interface ByteTransport {
 
   /** Writes a whole frame. */
   void send(byte[] frame) throws IOException;
+
+  /** Whether bytes come only through {@link #receive} on the caller's thread (no reader thread). */
+  default boolean callerReads() {
+    return false;
+  }
+
+  /**
+   * For a transport whose {@link #callerReads() caller reads}: waits at most {@code timeoutNanos}
+   * for bytes and passes them to the receiver given to {@link #connect}, on this thread.
+   *
+   * @return false when nothing arrived in time
+   * @throws IOException the link broke (it is closed; the next use reconnects)
+   */
+  default boolean receive(long timeoutNanos) throws IOException {
+    throw new UnsupportedOperationException(endpoint() + " delivers bytes on its own reader thread");
+  }
 
   /** Closes the link; harmless when closed. */
   void disconnect();

@@ -6,11 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * A TCP connection: to a Modbus TCP device or a serial gateway (client side), or a connection a
- * server accepted (the simulator). One reader thread per open connection.
+ * server accepted (the simulator). One reader thread per open connection, except on a connection
+ * whose {@link #callerReads() caller reads} the replies itself.
  */
 public final class TcpTransport implements ByteTransport {
 
@@ -20,10 +22,13 @@ public final class TcpTransport implements ByteTransport {
   private final ThreadFactory threads;
   private final String scheme;
   private final boolean acceptedSide;
+  private final boolean callerReads;
   private Socket accepted;
   private volatile Link link;
 
-  private TcpTransport(String scheme, String host, int port, int connectTimeoutMs, Socket accepted, String name) {
+  private TcpTransport(String scheme, String host, int port, int connectTimeoutMs, Socket accepted, String name,
+      boolean callerReads) {
+    this.callerReads = callerReads;
     this.scheme = scheme;
     this.host = host;
     this.port = port;
@@ -40,12 +45,22 @@ public final class TcpTransport implements ByteTransport {
    * @param name names the reader thread ({@code evedge-<name>})
    */
   public static TcpTransport client(String scheme, String host, int port, int connectTimeoutMs, String name) {
-    return new TcpTransport(scheme, host, port, connectTimeoutMs, null, name);
+    return new TcpTransport(scheme, host, port, connectTimeoutMs, null, name, false);
+  }
+
+  /**
+   * A connection to {@code host}:{@code port} whose replies the caller reads with {@link #receive}:
+   * for Modbus TCP, where a late reply is told apart by its transaction id, so it may wait in the
+   * socket until the next transaction reads (and skips) it.
+   */
+  public static TcpTransport clientCallerReads(String host, int port, int connectTimeoutMs) {
+    return new TcpTransport("tcp", host, port, connectTimeoutMs, null, "unused", true);
   }
 
   /** A connection a server socket accepted; {@link #connect} starts reading it. Not reconnectable. */
   public static TcpTransport accepted(Socket socket, String name) {
-    return new TcpTransport("tcp", socket.getInetAddress().getHostAddress(), socket.getPort(), 0, socket, name);
+    return new TcpTransport("tcp", socket.getInetAddress().getHostAddress(), socket.getPort(), 0, socket, name,
+        false);
   }
 
   @Override
@@ -69,9 +84,46 @@ public final class TcpTransport implements ByteTransport {
       }
     }
     s.setTcpNoDelay(true);
-    Link l = new Link(s, s.getOutputStream());
+    Link l = new Link(s, s.getOutputStream(), receiver);
     link = l;
-    threads.newThread(() -> read(l, receiver)).start();
+    if (!callerReads) {
+      threads.newThread(() -> read(l, receiver)).start();
+    }
+  }
+
+  @Override
+  public boolean callerReads() {
+    return callerReads;
+  }
+
+  @Override
+  public boolean receive(long timeoutNanos) throws IOException {
+    Link l = link;
+    if (!callerReads) {
+      return ByteTransport.super.receive(timeoutNanos);
+    }
+    if (l == null || l.closed) {
+      throw new IOException("not connected to " + endpoint());
+    }
+    // whole milliseconds, at least one (0 would mean no timeout at all)
+    int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999) / 1_000_000));
+    try {
+      if (ms != l.soTimeoutMs) {
+        l.socket.setSoTimeout(ms);
+        l.soTimeoutMs = ms;
+      }
+      int n = l.in.read(l.buf);
+      if (n < 0) {
+        throw new IOException("connection closed by " + endpoint());
+      }
+      l.receiver.onBytes(l.buf, 0, n);
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      l.close();
+      throw e;
+    }
   }
 
   private void read(Link l, Receiver receiver) {
@@ -143,11 +195,17 @@ public final class TcpTransport implements ByteTransport {
   private static final class Link {
     final Socket socket;
     final OutputStream out;
+    final InputStream in;
+    final Receiver receiver;
+    final byte[] buf = new byte[1024];
+    int soTimeoutMs = -1;
     volatile boolean closed;
 
-    Link(Socket socket, OutputStream out) {
+    Link(Socket socket, OutputStream out, Receiver receiver) throws IOException {
       this.socket = socket;
       this.out = out;
+      this.in = socket.getInputStream();
+      this.receiver = receiver;
     }
 
     void close() {

@@ -1,0 +1,39 @@
+package io.evedge.simulator.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+
+  @Test
+  void theHarnessRunsTheAgentWithTheFlagsAndEnvironmentThePackageInstalls() throws Exception {
+    String defaults = Files.readString(Path.of("../agent/src/deb/etc/default/evedge"));
+    Matcher opts = Pattern.compile("(?m)^EVEDGE_JAVA_OPTS=\"([^\"]*)\"").matcher(defaults);
+    Matcher arenas = Pattern.compile("(?m)^MALLOC_ARENA_MAX=(\\d+)").matcher(defaults);
+    assertEquals(true, opts.find() && arenas.find(), "EVEDGE_JAVA_OPTS and MALLOC_ARENA_MAX in /etc/default/evedge");
+    assertEquals(opts.group(1), String.join(" ", EndToEndBench.SMALL_BOARD_FLAGS));
+    assertEquals(arenas.group(1), EndToEndBench.SMALL_BOARD_ENV.get("MALLOC_ARENA_MAX"));
+  }
+
+  @Test
+  void writingReplacesOnlyTheGeneratedSection() {
+    String page = "# Performance\n\nprose before\n\n" + BenchCommand.BEGIN + "\nold table\n" + BenchCommand.END
+        + "\n\nprose after\n";
+    String out = BenchCommand.splice(page, "new table\n");
+    assertEquals("# Performance\n\nprose before\n\n" + BenchCommand.BEGIN + "\nnew table\n" + BenchCommand.END
+        + "\n\nprose after\n", out);
+    assertEquals(out, BenchCommand.splice(out, "new table\n"), "idempotent");
+  }
+
+  @Test
+  void aPageWithoutTheMarkersGetsTheSectionAppended() {
+    assertEquals("# Notes\n\n" + BenchCommand.BEGIN + "\nt\n" + BenchCommand.END + "\n",
+        BenchCommand.splice("# Notes\n", "t\n"));
+    assertEquals(BenchCommand.BEGIN + "\nt\n" + BenchCommand.END + "\n", BenchCommand.splice(null, "t\n"));
+  }
+}
