@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -146,6 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
           drained.delivered(), drained.lost(), drained.duplicated(), drained.backToOnlineMs(), drained.drainSeconds(),
           drained.drainRate()));
     }
+    b.append(budget(results, drained));
     b.append("Measured ").append(LocalDate.now()).append(" on ").append(machine()).append("; JVM ")
         .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
         .append("; agent flags `").append(String.join(" ", o.jvmFlags())).append("`, environment `")
@@ -154,6 +158,73 @@ public final class BenchCommand implements Callable<Integer> {
         .append(load).append("; warm-up ")
         .append(o.warmup().toSeconds()).append(" s, window ").append(o.measure().toSeconds()).append(" s per run.\n");
     return b.toString();
+  }
+
+  /**
+   * The budget, each figure against its target: from the runs above, and the CAN figure from the JMH
+   * results of {@code ./mvnw -B -Pbench verify} where they are there
+   * ({@code drivers/target/jmh/jmh-result.json}).
+   */
+  static String budget(List<EndToEndBench.Result> results, OutageBench.Result drained) {
+    StringBuilder b = new StringBuilder("Against the budget:\n\n| budget | target | measured | reached |\n| --- | ---: | ---: | :---: |\n");
+    for (EndToEndBench.Result r : results) {
+      if (r.devices() == 1 && r.hz() == 10) {
+        b.append(row("latency register → subscriber, p99, 1 meter at 10 Hz, signal QoS " + r.signalQos(), "≤ 3.5 ms",
+            String.format("%.2f ms", r.p99Ms()), r.p99Ms() <= 3.5));
+      }
+    }
+    for (EndToEndBench.Result r : results) {
+      if (r.devices() == 1 && (r.hz() == 10 || r.hz() == 1)) {
+        double target = r.hz() == 10 ? 0.67 : 0.1;
+        b.append(row("agent CPU, 1 meter at " + fmt(r.hz()) + " Hz, signal QoS " + r.signalQos(),
+            "≤ " + target + " % of a core", String.format("%.2f %%", r.cpuPercent()), r.cpuPercent() <= target));
+      }
+    }
+    long rss = results.stream().filter(r -> r.devices() == 1).mapToLong(EndToEndBench.Result::peakRssKb).max().orElse(-1);
+    if (rss > 0) {
+      b.append(row("peak RSS with the small-board flags, 1 meter (highest of the runs)", "≤ 64 MB", rss / 1024 + " MB",
+          rss <= 64 * 1024));
+    }
+    double start = results.stream().mapToDouble(EndToEndBench.Result::startToOnlineMs).max().orElse(Double.NaN);
+    if (!Double.isNaN(start)) {
+      b.append(row("process start → first publish (the retained online status), slowest run", "≤ 1.5 s",
+          String.format("%.2f s", start / 1000), start <= 1500));
+    }
+    Double can = jmhScore(Path.of("drivers/target/jmh/jmh-result.json"), "CanPipelineBenchmark.parseDecodeMap");
+    if (can != null) {
+      double framesPerSecond = 1e9 / can;
+      b.append(row("CAN SLCAN parse + DBC decode + mapping, one core (JMH)", "≥ 100,000 frames/s",
+          String.format("%,.0f frames/s", framesPerSecond), framesPerSecond >= 100_000));
+    }
+    if (drained != null) {
+      b.append(row("outbox drain after the outage", "≥ 500 records/s", String.format("%.0f records/s", drained.drainRate()),
+          drained.drainRate() >= 500 && drained.lost() == 0 && drained.duplicated() == 0));
+    }
+    return b.append('\n').toString();
+  }
+
+  private static String row(String what, String target, String measured, boolean reached) {
+    return "| " + what + " | " + target + " | " + measured + " | " + (reached ? "yes" : "**no**") + " |\n";
+  }
+
+  /** The score (in its own unit) of the benchmark whose name ends with {@code name}, or null. */
+  static Double jmhScore(Path resultFile, String name) {
+    try {
+      if (!Files.exists(resultFile)) {
+        return null;
+      }
+      // JSON is YAML: the project's YAML parser reads JMH's result file
+      Object results = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(resultFile));
+      for (Object o : (List<?>) results) {
+        Map<?, ?> run = (Map<?, ?>) o;
+        if (String.valueOf(run.get("benchmark")).endsWith(name)) {
+          return ((Number) ((Map<?, ?>) run.get("primaryMetric")).get("score")).doubleValue();
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("cannot read " + resultFile + ": " + e.getMessage());
+    }
+    return null;
   }
 
   static String loadAverage() {

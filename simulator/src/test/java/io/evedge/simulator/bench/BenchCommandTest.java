@@ -1,12 +1,14 @@
 package io.evedge.simulator.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
 
@@ -28,6 +30,20 @@ class BenchCommandTest {
     assertEquals("# Performance\n\nprose before\n\n" + BenchCommand.BEGIN + "\nnew table\n" + BenchCommand.END
         + "\n\nprose after\n", out);
     assertEquals(out, BenchCommand.splice(out, "new table\n"), "idempotent");
+  }
+
+  @Test
+  void theBudgetReadsTheCanFigureFromJmhResults(@TempDir Path dir) throws Exception {
+    Path results = dir.resolve("jmh-result.json");
+    Files.writeString(results, """
+        [ { "benchmark" : "io.evedge.drivers.modbus.bench.RegisterBlockBenchmark.wordsToReadings",
+            "primaryMetric" : { "score" : 4400828.8, "scoreUnit" : "ops/s" } },
+          { "benchmark" : "io.evedge.drivers.can.bench.CanPipelineBenchmark.parseDecodeMap",
+            "primaryMetric" : { "score" : 80.69, "scoreUnit" : "ns/op" } } ]
+        """);
+    assertEquals(80.69, BenchCommand.jmhScore(results, "CanPipelineBenchmark.parseDecodeMap"));
+    assertNull(BenchCommand.jmhScore(results, "NoSuchBenchmark.x"));
+    assertNull(BenchCommand.jmhScore(dir.resolve("absent.json"), "CanPipelineBenchmark.parseDecodeMap"));
   }
 
   @Test

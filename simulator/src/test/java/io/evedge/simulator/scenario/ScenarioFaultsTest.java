@@ -46,7 +46,7 @@ class ScenarioFaultsTest {
             Simulation.Options.tcp("127.0.0.1", 0, null).withCan(new Simulation.Can("127.0.0.1", 0, null)));
         ModbusClient client = ModbusClients.create(ModbusDeviceConfig.newBuilder().setName("meter")
             .setProfile("eastron-sdm630").setTcp(TcpEndpointConfig.newBuilder().setHost("127.0.0.1")
-                .setPort(sim.modbusPort())).setTimeoutMs(300).build(),
+                .setPort(sim.modbusPort())).setTimeoutMs(2000).build(),
             Profiles.load("eastron-sdm630"), new ModbusStats())) {
       sim.play();
       assertEquals(2, client.readRegisters(Simulation.METER_UNIT, 4, 0, 2).length, "answers at first");
