@@ -35,8 +35,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--agent-jar", defaultValue = "agent/target/evedge-agent.jar", description = "the agent jar (default ${DEFAULT-VALUE})")
   Path agentJar;
 
-  @Option(names = "--warmup", defaultValue = "15s", description = "warm-up before measuring (default ${DEFAULT-VALUE})")
+  @Option(names = "--warmup", defaultValue = "15s", description = "least warm-up before measuring (default ${DEFAULT-VALUE})")
   String warmup;
+
+  @Option(names = "--warmup-polls", defaultValue = "200", paramLabel = "N",
+      description = "warm up for at least N polls too, so a slow poll rate reaches steady state (the C1 compiler "
+          + "compiles a method after a few hundred calls) (default ${DEFAULT-VALUE})")
+  int warmupPolls;
 
   @Option(names = "--measure", defaultValue = "60s", description = "measuring window per run (default ${DEFAULT-VALUE})")
   String measure;
@@ -53,13 +58,16 @@ public final class BenchCommand implements Callable<Integer> {
   String jvmFlags;
 
   @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0]",
-      defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0,1x1@qos0",
+      defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0",
       description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0 (default ${DEFAULT-VALUE})")
   List<String> runs;
 
   @Override
   public Integer call() throws Exception {
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
+    if (jvmFlags == null) {
+      flags = withClassDataArchive(flags);
+    }
     EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags,
         Durations.parse(warmup), Durations.parse(measure));
     String load = loadAverage();
@@ -73,7 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
       double hz = Double.parseDouble(m.group(2));
       int qos = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
       System.out.printf("running %d device(s) at %s Hz, signals at QoS %d ...%n", devices, fmt(hz), qos);
-      EndToEndBench.Result r = EndToEndBench.run(o, devices, hz, qos);
+      Duration polls = Duration.ofMillis(Math.round(warmupPolls * 1000 / hz));
+      EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(),
+          polls.compareTo(o.warmup()) > 0 ? polls : o.warmup(), o.measure());
+      EndToEndBench.Result r = EndToEndBench.run(runOptions, devices, hz, qos);
       results.add(r);
       System.out.println("  " + line(r));
     }
@@ -84,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
       drained = OutageBench.run(o, outageLength);
       System.out.println("  " + line(drained));
     }
-    String md = markdown(results, drained, o, load);
+    String md = markdown(results, drained, o, load, warmupPolls);
     System.out.println();
     System.out.println(md);
     if (write != null) {
@@ -92,6 +103,27 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.println("written to " + write);
     }
     return 0;
+  }
+
+  /**
+   * The package's flags and, as its launcher does, the archive of the agent's classes that the first
+   * clean stop writes ({@code -XX:ArchiveClassesAtExit}) and later starts map: written here by a
+   * short training run first.
+   */
+  private List<String> withClassDataArchive(List<String> flags) throws Exception {
+    Path archive = Files.createTempDirectory("evedge-bench-cds-").resolve("evedge-cds.jsa");
+    System.out.println("writing the agent's class-data archive, as the launcher does at the first clean stop ...");
+    List<String> training = new ArrayList<>(flags);
+    training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"));
+    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, Duration.ofSeconds(5),
+        Duration.ofSeconds(5)), 1, 10, 1);
+    if (!Files.exists(archive)) {
+      System.out.println("  no archive was written: the runs go without it");
+      return flags;
+    }
+    List<String> withArchive = new ArrayList<>(flags);
+    withArchive.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off"));
+    return withArchive;
   }
 
   /** {@code page} with the text between its markers replaced by {@code generated}; a new page if null. */
@@ -123,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   static String markdown(List<EndToEndBench.Result> results, OutageBench.Result drained, EndToEndBench.Options o,
-      String load) {
+      String load, int warmupPolls) {
     StringBuilder b = new StringBuilder();
     b.append("| devices | poll | signal QoS | samples | latency p50 | p99 | max | agent CPU (% of a core) | RSS | peak RSS | start → online | start → first signal |\n");
     b.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -156,7 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
         .append(EndToEndBench.SMALL_BOARD_ENV.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
             .sorted().collect(java.util.stream.Collectors.joining(" "))).append("`; load average (1/5/15 min) before the runs ")
         .append(load).append("; warm-up ")
-        .append(o.warmup().toSeconds()).append(" s, window ").append(o.measure().toSeconds()).append(" s per run.\n");
+        .append(o.warmup().toSeconds()).append(" s or ").append(warmupPolls)
+        .append(" polls, whichever is longer, then a window of ").append(o.measure().toSeconds()).append(" s per run.\n");
     return b.toString();
   }
 

@@ -117,6 +117,8 @@ class DebPackageIT {
 
       // the launcher, as the service user, against the simulator and Mosquitto
       runAgainstSimulator("deb-1");
+      Path archive = Path.of("/var/lib/evedge/evedge-cds.jsa");
+      assertTrue(Files.exists(archive), "the first clean stop wrote the agent's class-data archive");
       Path marker = Path.of("/var/lib/evedge/kept-by-upgrade");
       Files.writeString(marker, "state written before the upgrade");
 
@@ -158,6 +160,9 @@ class DebPackageIT {
         }
       }
       runAgainstSimulator("deb-2");
+      assertTrue(Files.getLastModifiedTime(archive).compareTo(
+          (java.nio.file.attribute.FileTime) Files.getAttribute(Path.of("/usr/share/evedge/evedge-agent.jar"), "unix:ctime")) > 0,
+          "after the upgrade a clean stop wrote the archive again, for the new jar");
 
       ok("dpkg", "-r", "evedge");
       assertFalse(Files.exists(Path.of("/usr/bin/evedge-agent")));
