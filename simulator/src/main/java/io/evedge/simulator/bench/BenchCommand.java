@@ -215,7 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     long rss = results.stream().filter(r -> r.devices() == 1).mapToLong(EndToEndBench.Result::peakRssKb).max().orElse(-1);
     if (rss > 0) {
-      b.append(row("peak RSS with the small-board flags, 1 meter (highest of the runs)", "≤ 64 MB", rss / 1024 + " MB",
+      b.append(row("peak RSS with the small-board flags, 1 meter (highest of the runs)", "≤ 64 MB", String.format("%.1f MB", rss / 1024.0),
           rss <= 64 * 1024));
     }
     double start = results.stream().mapToDouble(EndToEndBench.Result::startToOnlineMs).max().orElse(Double.NaN);
