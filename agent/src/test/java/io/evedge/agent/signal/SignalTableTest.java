@@ -45,4 +45,17 @@ class SignalTableTest {
     t.set(SignalCatalog.WATTAGE, null, T, Quality.GOOD);
     assertEquals(List.of("{\"unit\":\"watts\",\"timestamp\":\"2026-11-23T10:00:00Z\",\"quality\":\"UNAVAILABLE\"}"), out);
   }
+
+  @Test
+  void theSameValueAgainIsSilentButAfterAQualityChangeItIsGoodAgain() {
+    List<String> out = new ArrayList<>();
+    SignalTable t = new SignalTable(u -> out.add(u.body().getQuality() + " " + u.body().getValue().getNumberValue()));
+    t.set(SignalCatalog.VOLTAGE, 230.1, T, Quality.GOOD);
+    t.set(SignalCatalog.VOLTAGE, 230.1, T.plusSeconds(1), Quality.GOOD);
+    t.setQuality(SignalCatalog.VOLTAGE, Quality.STALE, T.plusSeconds(2));
+    t.set(SignalCatalog.VOLTAGE, 230.1, T.plusSeconds(3), Quality.GOOD);
+    t.set(SignalCatalog.VOLTAGE, 230.1, T.plusSeconds(4), Quality.GOOD);
+    t.set(SignalCatalog.VOLTAGE, 230.1, T.plusSeconds(5), Quality.UNAVAILABLE);
+    assertEquals(List.of("GOOD 230.1", "STALE 230.1", "GOOD 230.1", "UNAVAILABLE 230.1"), out);
+  }
 }

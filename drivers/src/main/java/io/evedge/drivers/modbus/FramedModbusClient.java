@@ -150,18 +150,8 @@ public final class FramedModbusClient implements ModbusClient, ByteTransport.Rec
       }
       lock.lock();
       try {
-        long remaining = timeoutNanos;
-        boolean started = false;
-        while (!transport.callerReads() && !parser.finished() && lost == null) {
-          if (!started && parser.frameBytes() > 0) {
-            started = true;
-            remaining += replyWire;
-            timeoutNanos += replyWire;
-          }
-          if (remaining <= 0) {
-            break;
-          }
-          remaining = changed.awaitNanos(remaining);
+        if (!transport.callerReads()) {
+          timeoutNanos = awaitReaderThread(parser, timeoutNanos, replyWire);
         }
         active = null;
         linkLost = lost;
@@ -227,6 +217,29 @@ public final class FramedModbusClient implements ModbusClient, ByteTransport.Rec
         onClosed(e);
         break;
       }
+    }
+    return timeoutNanos;
+  }
+
+  /**
+   * Waits (lock held) while the transport's reader thread feeds the parser: until it is done, the
+   * link breaks or the timeout passes, the reply's wire time added once it has started. Returns the
+   * timeout as extended.
+   */
+  private long awaitReaderThread(ResponseParser parser, long timeoutNanos, long replyWire)
+      throws InterruptedException {
+    long remaining = timeoutNanos;
+    boolean started = false;
+    while (!parser.finished() && lost == null) {
+      if (!started && parser.frameBytes() > 0) {
+        started = true;
+        remaining += replyWire;
+        timeoutNanos += replyWire;
+      }
+      if (remaining <= 0) {
+        break;
+      }
+      remaining = changed.awaitNanos(remaining);
     }
     return timeoutNanos;
   }
