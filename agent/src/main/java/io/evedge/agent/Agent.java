@@ -77,6 +77,7 @@ public final class Agent implements AutoCloseable {
   private final List<ModbusPoller> pollers = new ArrayList<>();
   private final List<CanBus> buses = new ArrayList<>();
   private final List<ExecutorService> executors = new ArrayList<>();
+  private final List<Scheduler.Lane> lanes = new ArrayList<>();
   private RecordStore recordStore;
   private SessionRecorder recorder;
   private Outbox outbox;
@@ -175,13 +176,12 @@ public final class Agent implements AutoCloseable {
     startSessions(router);
     for (ModbusDeviceConfig d : c.getModbusList()) {
       DeviceProfile profile = plan.loaded().profiles().get(d.getName());
-      ExecutorService io = Threads.serial("modbus-" + d.getName());
-      executors.add(io);
+      Scheduler.Lane lane = scheduler.lane("modbus-" + d.getName());
+      lanes.add(lane);
       ModbusStats stats = new ModbusStats();
       ModbusPoller poller = new ModbusPoller(d.getName(), ModbusClients.create(d, profile, stats),
           ModbusClients.unitId(d, profile), plan.readPlans().get(d.getName()),
-          Duration.ofMillis(d.getPollIntervalMs()), Duration.ofMillis(d.getMaxBackoffMs()), stats, scheduler, io,
-          router);
+          Duration.ofMillis(d.getPollIntervalMs()), Duration.ofMillis(d.getMaxBackoffMs()), stats, lane, router);
       pollers.add(poller);
       metrics.device(d.getName(), () -> deviceMetrics(poller));
       poller.start();
@@ -324,6 +324,9 @@ public final class Agent implements AutoCloseable {
     metrics.stop();
     for (ModbusPoller p : pollers) {
       p.close();
+    }
+    for (Scheduler.Lane lane : lanes) {
+      lane.close();
     }
     for (CanBus b : buses) {
       b.close();

@@ -3,6 +3,7 @@ package io.evedge.time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link Scheduler} whose time moves only when told to. Tasks run on the thread that calls
@@ -12,6 +13,8 @@ import java.util.PriorityQueue;
 public final class VirtualScheduler implements Scheduler {
 
   private final Object lock = new Object();
+  // held by whichever thread runs a task, so runInTurn from another thread waits its turn
+  private final ReentrantLock turn = new ReentrantLock();
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
   private final Instant epoch;
   private long nanos;
@@ -73,8 +76,24 @@ public final class VirtualScheduler implements Scheduler {
 
   /** Runs the tasks due now, including those they schedule for now, without moving time. */
   public void runDue() {
+    long target;
     synchronized (lock) {
-      advanceTo(nanos);
+      target = nanos;
+    }
+    advanceTo(target);
+  }
+
+  @Override
+  public void runInTurn(Runnable task) {
+    inTurn(task);
+  }
+
+  private void inTurn(Runnable task) {
+    turn.lock();
+    try {
+      task.run();
+    } finally {
+      turn.unlock();
     }
   }
 
@@ -91,13 +110,14 @@ public final class VirtualScheduler implements Scheduler {
       synchronized (lock) {
         next = queue.peek();
         if (next == null || next.due > target) {
-          nanos = target;
+          // a task may have moved time past the target itself (a slow fake device): never back
+          nanos = Math.max(nanos, target);
           return;
         }
         queue.poll();
         nanos = next.due;
       }
-      next.task.run();
+      inTurn(next.task);
       synchronized (lock) {
         if (next.period > 0 && !next.cancelled) {
           next.due += next.period;

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -43,8 +44,15 @@ import org.tinylog.Logger;
  * session expiry (Paho sends 0 when it is left null); retries the first connect and reconnects on its
  * own, with capped backoff and jitter through the injected {@link Scheduler}; never has more QoS 1/2
  * publishes in flight than the broker's Receive Maximum (Paho throws "too many publishes in progress"
- * instead of waiting); and does no work in Paho's threads: every callback is handed to one ordered
- * thread of ours.
+ * instead of waiting); and never blocks a Paho thread on work of ours.
+ *
+ * <p>The link's state is guarded by one lock. The path every message takes is run where it starts,
+ * so a message costs no hand-over between threads of ours: {@link #publish} hands the message to Paho
+ * on the caller's thread when the link is up and nothing waits before it, and an acknowledgement is
+ * processed on Paho's callback thread when the lock is free at once (otherwise, and for every other
+ * callback, on one ordered thread of ours). Paho's threads only ever try the lock, never wait for it:
+ * the lock is taken before Paho's own locks, never after, so no order of events can deadlock. A
+ * future that has dependents completes on our thread, never on Paho's.
  *
  * <p>Retransmission is ours alone. Paho, left with {@code cleanStart=false}, would resend its own
  * copy of every unacknowledged publish after a reconnect while failing its token, so the caller would
@@ -65,6 +73,10 @@ public final class PahoMqttLink implements MqttLink {
   /** The largest packet the broker may send us (bytes). */
   static final long MAX_INCOMING_PACKET = 2L * 1024 * 1024;
 
+  static {
+    PahoLog.install();
+  }
+
   private enum State { IDLE, CONNECTING, CONNECTED, WAITING, CLOSED }
 
   private final LinkOptions options;
@@ -73,7 +85,8 @@ public final class PahoMqttLink implements MqttLink {
   private final ScheduledThreadPoolExecutor pahoThreads;
   private final Backoff backoff;
 
-  // state below is touched only on the events thread
+  private final ReentrantLock lock = new ReentrantLock();
+  // state below is touched only with the lock held
   private State state = State.IDLE;
   private MqttAsyncClient client;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -138,9 +151,12 @@ public final class PahoMqttLink implements MqttLink {
 
   /** The broker's Receive Maximum from the last CONNACK (65535 when it sent none). */
   public int receiveMaximum() {
-    CompletableFuture<Integer> f = new CompletableFuture<>();
-    events.execute(() -> f.complete(receiveMaximum));
-    return f.join();
+    lock.lock();
+    try {
+      return receiveMaximum;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Number of successful connects so far (first connect and reconnects). */
@@ -160,11 +176,34 @@ public final class PahoMqttLink implements MqttLink {
 
   @Override
   public void start() {
-    events.execute(() -> {
+    later(() -> {
       if (state == State.IDLE) {
         connect();
       }
     });
+  }
+
+  /** Runs {@code task} with the lock held, on the link's own thread. */
+  private void later(Runnable task) {
+    events.execute(() -> locked(task));
+  }
+
+  /** Like {@link #later} but quiet when the link is already closed. */
+  private void laterIfOpen(Runnable task) {
+    try {
+      later(task);
+    } catch (RejectedExecutionException e) {
+      // the link is closed
+    }
+  }
+
+  private void locked(Runnable task) {
+    lock.lock();
+    try {
+      task.run();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -174,23 +213,19 @@ public final class PahoMqttLink implements MqttLink {
 
   @Override
   public void onLinkEvent(Consumer<LinkEvent> listener) {
-    events.execute(() -> connectionListeners.add(listener));
+    locked(() -> connectionListeners.add(listener));
   }
 
   @Override
   public CompletableFuture<Void> publish(MqttOut message) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      events.execute(() -> enqueue(new Pending(message, done)));
-    } catch (RejectedExecutionException e) {
-      done.completeExceptionally(new IllegalStateException("the MQTT link is closed"));
-    }
+    locked(() -> enqueue(new Pending(message, done)));
     return done;
   }
 
   @Override
   public void subscribe(String filter, int qos, Consumer<MqttIn> handler) {
-    events.execute(() -> {
+    locked(() -> {
       Subscription s = new Subscription(filter, qos, handler);
       subscriptions.put(filter, s);
       if (state == State.CONNECTED) {
@@ -199,7 +234,7 @@ public final class PahoMqttLink implements MqttLink {
     });
   }
 
-  // ---- events thread ----
+  // ---- with the lock held ----
 
   private void enqueue(Pending p) {
     if (state == State.CLOSED) {
@@ -261,20 +296,29 @@ public final class PahoMqttLink implements MqttLink {
         public void onSuccess(IMqttToken token) {
           int[] codes = token.getReasonCodes();
           int code = codes == null || codes.length == 0 ? 0 : codes[0];
-          events.execute(() -> {
-            inFlight.remove(p);
-            if (code >= 0x80) {
-              p.done.completeExceptionally(new RefusedException(m.topic(), code));
-            } else {
-              p.done.complete(null);
+          // on Paho's thread: only try the lock, and leave a future with dependents to our thread
+          if (lock.tryLock()) {
+            try {
+              acknowledged(p);
+            } finally {
+              lock.unlock();
             }
-            drain();
+            if (p.done.getNumberOfDependents() == 0) {
+              complete(p, code);
+              return;
+            }
+            laterIfOpen(() -> complete(p, code));
+            return;
+          }
+          laterIfOpen(() -> {
+            acknowledged(p);
+            complete(p, code);
           });
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable e) {
-          events.execute(() -> publishFailed(c, p, e));
+          laterIfOpen(() -> publishFailed(c, p, e));
         }
       });
       return true;
@@ -283,6 +327,19 @@ public final class PahoMqttLink implements MqttLink {
       Logger.debug("Publish to {} refused by Paho ({}); requeued", m.topic(), e.getMessage());
       requeueFront(p);
       return false;
+    }
+  }
+
+  private void acknowledged(Pending p) {
+    inFlight.remove(p);
+    drain();
+  }
+
+  private static void complete(Pending p, int reasonCode) {
+    if (reasonCode >= 0x80) {
+      p.done.completeExceptionally(new RefusedException(p.message.topic(), reasonCode));
+    } else {
+      p.done.complete(null);
     }
   }
 
@@ -396,12 +453,12 @@ public final class PahoMqttLink implements MqttLink {
           MqttProperties connack = token.getResponseProperties();
           Integer max = connack == null ? null : connack.getReceiveMaximum();
           boolean sessionPresent = token.getSessionPresent();
-          events.execute(() -> onConnected(c, max, sessionPresent));
+          laterIfOpen(() -> onConnected(c, max, sessionPresent));
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable e) {
-          events.execute(() -> {
+          laterIfOpen(() -> {
             if (c == client) {
               onConnectFailed(e);
             }
@@ -490,17 +547,11 @@ public final class PahoMqttLink implements MqttLink {
     connected = false;
     Duration delay = backoff.next();
     Logger.debug("Reconnecting in {} ms", delay.toMillis());
-    retryTimer = scheduler.schedule(() -> {
-      try {
-        events.execute(() -> {
-          if (state == State.WAITING) {
-            connect();
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        // closed meanwhile
+    retryTimer = scheduler.schedule(() -> laterIfOpen(() -> {
+      if (state == State.WAITING) {
+        connect();
       }
-    }, delay);
+    }), delay);
   }
 
   private void sendSubscribe(MqttAsyncClient c, List<Subscription> subs) {
@@ -531,11 +582,19 @@ public final class PahoMqttLink implements MqttLink {
     }
   }
 
+  /** Hands an incoming message to its subscription's handler; on our thread, without the lock. */
   private void deliver(String topic, MqttMessage message) {
     MqttProperties p = message.getProperties();
     MqttIn in = new MqttIn(topic, message.getPayload(), p == null ? null : p.getContentType(),
         p == null ? null : p.getResponseTopic(), p == null ? null : p.getCorrelationData());
-    for (Subscription s : subscriptions.values()) {
+    List<Subscription> subs;
+    lock.lock();
+    try {
+      subs = List.copyOf(subscriptions.values());
+    } finally {
+      lock.unlock();
+    }
+    for (Subscription s : subs) {
       if (TopicFilter.matches(s.filter(), topic)) {
         try {
           s.handler().accept(in);
@@ -563,7 +622,7 @@ public final class PahoMqttLink implements MqttLink {
   public void close() {
     CompletableFuture<Void> offline = new CompletableFuture<>();
     try {
-      events.execute(() -> {
+      later(() -> {
         boolean wasConnected = state == State.CONNECTED && options.statusTopic() != null;
         if (retryTimer != null) {
           retryTimer.cancel();
@@ -585,7 +644,7 @@ public final class PahoMqttLink implements MqttLink {
     }
     CompletableFuture<MqttAsyncClient> stopped = new CompletableFuture<>();
     try {
-      events.execute(() -> {
+      later(() -> {
         state = State.CLOSED;
         connected = false;
         for (Pending p : queue) {
@@ -624,7 +683,7 @@ public final class PahoMqttLink implements MqttLink {
     Threads.shutdown(pahoThreads, 2000);
   }
 
-  /** Paho's callbacks for one client: each is handed to the events thread at once. */
+  /** Paho's callbacks for one client: each is handed to our thread at once. */
   private final class Callback implements MqttCallback {
     private final MqttAsyncClient owner;
 
@@ -633,11 +692,7 @@ public final class PahoMqttLink implements MqttLink {
     }
 
     private void hand(Runnable r) {
-      try {
-        events.execute(r);
-      } catch (RejectedExecutionException e) {
-        // the link is closed
-      }
+      laterIfOpen(r);
     }
 
     @Override
@@ -655,7 +710,11 @@ public final class PahoMqttLink implements MqttLink {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      hand(() -> deliver(topic, message));
+      try {
+        events.execute(() -> deliver(topic, message));
+      } catch (RejectedExecutionException e) {
+        // the link is closed
+      }
     }
 
     @Override

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Receives readings from the drivers' threads, hands them to the scheduler thread, keeps each
- * device's latest readings and recomputes the signals they feed. A device going offline turns its
+ * Receives readings from the drivers' threads and processes them there, in turn with the
+ * scheduler's tasks ({@link Scheduler#runInTurn}), so a poll's readings reach the broker without
+ * waking another thread of ours; keeps each device's latest readings and recomputes the signals they
+ * feed. A device going offline turns its
  * signals {@code UNAVAILABLE}, keeping their last values; readings gone stale turn the signals they
  * feed {@code STALE}.
  */
@@ -81,13 +83,13 @@ public final class SignalRouter implements ReadingSink {
 
   @Override
   public void onReadings(String device, List<Reading> readings) {
-    scheduler.execute(() -> apply(device, readings));
+    scheduler.runInTurn(() -> apply(device, readings));
   }
 
   @Override
   public void onDeviceState(String device, DeviceState state, String detail) {
     if (state == DeviceState.OFFLINE) {
-      scheduler.execute(() -> {
+      scheduler.runInTurn(() -> {
         offline.add(device);
         for (Derivation d : byDevice.getOrDefault(device, List.of())) {
           table.setQuality(d.signal(), Quality.UNAVAILABLE, scheduler.now());
@@ -96,7 +98,7 @@ public final class SignalRouter implements ReadingSink {
       });
     }
     if (!listeners.isEmpty()) {
-      scheduler.execute(() -> {
+      scheduler.runInTurn(() -> {
         for (Listener l : listeners) {
           l.onDeviceState(device, state);
         }
@@ -106,7 +108,7 @@ public final class SignalRouter implements ReadingSink {
 
   @Override
   public void onStale(String device, List<String> keys, Instant time, String detail) {
-    scheduler.execute(() -> {
+    scheduler.runInTurn(() -> {
       for (Derivation d : byDevice.getOrDefault(device, List.of())) {
         if (!Collections.disjoint(d.inputs(), keys)) {
           table.setQuality(d.signal(), Quality.STALE, time);

@@ -8,15 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.tinylog.Logger;
 
 /**
- * Polls one Modbus device on its own executor, so a dead device never stalls another: each tick of
- * the scheduler hands one poll (the profile's read plan, in order) to the device's thread, and a
- * tick that finds the previous poll still running is skipped and counted.
+ * Polls one Modbus device on its own lane (a {@link Scheduler#lane} with a thread of its own), so a
+ * dead device never stalls another: each poll reads the profile's read plan, in order, on the lane's
+ * thread, which keeps its own time too, so a poll costs no hand-over between threads. Polls keep to
+ * a grid of the interval; a poll that runs past the next slot skips the slots it missed, counted as
+ * overruns, rather than polling again at once.
  *
  * <p>A poll in which no block gets a valid reply (after the client's retry) marks the device
  * {@link DeviceState#OFFLINE} at once; it is then polled with exponential backoff (the interval,
@@ -35,24 +34,22 @@ public final class ModbusPoller implements AutoCloseable {
   private final Duration maxBackoff;
   private final ModbusStats stats;
   private final Scheduler scheduler;
-  private final ExecutorService io;
   private final ReadingSink sink;
-  private final AtomicBoolean busy = new AtomicBoolean();
 
   private volatile Scheduler.Cancellable timer;
   private volatile boolean closed;
   private volatile DeviceState state = DeviceState.UNKNOWN;
   private int failedPolls;
-  private volatile long nextPollNanos;
+  private long nextPollNanos;
+  private long slotNanos;
   private String lastProblem;
 
   /**
    * @param maxBackoff longest wait between polls of an offline device (at least the interval)
-   * @param io the device's own single-thread executor, where its transactions block
+   * @param lane the device's own lane, where its transactions block; its clock stamps the readings
    */
   public ModbusPoller(String device, ModbusClient client, int unitId, List<ReadBlock> plan,
-      Duration interval, Duration maxBackoff, ModbusStats stats, Scheduler scheduler, ExecutorService io,
-      ReadingSink sink) {
+      Duration interval, Duration maxBackoff, ModbusStats stats, Scheduler lane, ReadingSink sink) {
     this.device = device;
     this.client = client;
     this.unitId = unitId;
@@ -60,14 +57,16 @@ public final class ModbusPoller implements AutoCloseable {
     this.interval = interval;
     this.maxBackoff = maxBackoff.compareTo(interval) > 0 ? maxBackoff : interval;
     this.stats = stats;
-    this.scheduler = scheduler;
-    this.io = io;
+    this.scheduler = lane;
     this.sink = sink;
   }
 
   /** Starts polling at once and then every interval. */
   public void start() {
-    timer = scheduler.scheduleAtFixedRate(this::tick, Duration.ZERO, interval);
+    timer = scheduler.schedule(() -> {
+      slotNanos = scheduler.nanoTime();
+      tick();
+    }, Duration.ZERO);
   }
 
   /** Counters of this device, for metrics. */
@@ -84,28 +83,29 @@ public final class ModbusPoller implements AutoCloseable {
     return state;
   }
 
+  /** Polls when the device is due (not backing off), then waits for the next slot of the grid. */
   private void tick() {
-    if (closed || scheduler.nanoTime() < nextPollNanos) {
+    if (closed) {
       return;
     }
-    if (!busy.compareAndSet(false, true)) {
-      stats.overruns.increment();
-      return;
+    if (scheduler.nanoTime() >= nextPollNanos) {
+      pollOnce();
     }
-    try {
-      io.execute(() -> {
-        try {
-          pollOnce();
-        } finally {
-          busy.set(false);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      busy.set(false);
+    long period = interval.toNanos();
+    long next = slotNanos + period;
+    long now = scheduler.nanoTime();
+    if (next <= now) {
+      long missed = (now - next) / period + 1;
+      stats.overruns.add(missed);
+      next += missed * period;
+    }
+    slotNanos = next;
+    if (!closed) {
+      timer = scheduler.schedule(this::tick, Duration.ofNanos(next - now));
     }
   }
 
-  /** One poll: every block of the plan, in order. Runs on the device's executor. */
+  /** One poll: every block of the plan, in order. Runs on the device's lane. */
   void pollOnce() {
     if (closed) {
       return;

@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The poller on the virtual clock, with a fake client at the {@link ModbusClient} seam. */
@@ -69,37 +67,6 @@ class ModbusPollerTest {
     }
   };
 
-  /** Runs submitted work at once on the caller, like a device thread that is always free. */
-  private static class DirectExecutor extends AbstractExecutorService {
-    @Override
-    public void execute(Runnable command) {
-      command.run();
-    }
-
-    @Override
-    public void shutdown() {}
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      return List.of();
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return false;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return false;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      return true;
-    }
-  }
-
   private static Point point(String key, int address) {
     return Point.of(PointSpec.newBuilder().setKey(key).setFunction(RegisterFunction.INPUT_REGISTERS)
         .setAddress(address).setType(DataType.UINT16).setScale(1).build());
@@ -109,7 +76,7 @@ class ModbusPollerTest {
   private ModbusPoller poller() {
     List<ReadBlock> plan = BlockPlanner.plan(List.of(point("a", 0), point("b", 100)), 125, 0);
     return new ModbusPoller("meter", client, 1, plan, Duration.ofSeconds(1), Duration.ofSeconds(8), stats, clock,
-        new DirectExecutor(), sink);
+        sink);
   }
 
   private static ModbusException timeout() {
@@ -202,23 +169,28 @@ class ModbusPollerTest {
   }
 
   @Test
-  void aTickWhileThePollRunsIsAnOverrun() {
-    List<Runnable> queued = new ArrayList<>();
+  void aPollThatRunsPastItsSlotsSkipsThemAsOverrunsAndKeepsToTheGrid() {
     List<ReadBlock> plan = BlockPlanner.plan(List.of(point("a", 0)), 125, 0);
     ModbusPoller p = new ModbusPoller("meter", client, 1, plan, Duration.ofSeconds(1), Duration.ofSeconds(8), stats,
-        clock, new DirectExecutor() {
-          @Override
-          public void execute(Runnable command) {
-            queued.add(command);
-          }
-        }, sink);
+        clock, sink);
+    boolean[] slow = {true};
+    behaviour = (address, count) -> {
+      if (slow[0]) {
+        slow[0] = false;
+        // the device takes 2.5 s to answer: the slots at 1 s and 2 s pass meanwhile
+        clock.advance(Duration.ofMillis(2500));
+      }
+      return new int[count];
+    };
     p.start();
-    clock.advance(Duration.ofSeconds(2));
-    assertEquals(1, queued.size());
+    clock.runDue();
     assertEquals(2, stats.overruns.sum());
-    queued.get(0).run();
-    clock.advance(Duration.ofSeconds(1));
-    assertEquals(2, queued.size());
+    clock.advance(Duration.ofMillis(2000));
+    // the next polls are at 3 s and 4 s (the grid), not at once after the slow reply
+    assertEquals(List.of(0L, 3000L, 4000L), pollTimesMs);
+    assertEquals(3, stats.polls.sum());
     p.close();
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(3, stats.polls.sum());
   }
 }

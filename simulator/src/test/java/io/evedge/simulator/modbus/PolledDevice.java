@@ -10,14 +10,12 @@ import io.evedge.drivers.modbus.Profiles;
 import io.evedge.proto.DeviceProfile;
 import io.evedge.proto.ModbusDeviceConfig;
 import io.evedge.time.Scheduler;
-import io.evedge.time.Threads;
 import io.evedge.yaml.ProtoYaml;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -35,7 +33,7 @@ final class PolledDevice implements ReadingSink, AutoCloseable {
   final AtomicLong batches = new AtomicLong();
   private final List<String> states = new ArrayList<>();
   private final List<Long> stateTimes = new ArrayList<>();
-  private final ExecutorService io;
+  private final Scheduler.Lane lane;
 
   PolledDevice(String profileName, Scheduler scheduler, UnaryOperator<ModbusDeviceConfig.Builder> config)
       throws Exception {
@@ -44,10 +42,10 @@ final class PolledDevice implements ReadingSink, AutoCloseable {
         .setPollIntervalMs(100).setTimeoutMs(300).setMaxBackoffMs(400);
     ProtoYaml.applyDefaults(b, "test");
     ModbusDeviceConfig d = config.apply(b).build();
-    io = Threads.serial("modbus-test-" + profileName);
+    lane = scheduler.lane("modbus-test-" + profileName);
     poller = new ModbusPoller(d.getName(), ModbusClients.create(d, profile, stats), ModbusClients.unitId(d, profile),
         ModbusClients.plan(d, profile), Duration.ofMillis(d.getPollIntervalMs()),
-        Duration.ofMillis(d.getMaxBackoffMs()), stats, scheduler, io, this);
+        Duration.ofMillis(d.getMaxBackoffMs()), stats, lane, this);
     poller.start();
   }
 
@@ -100,6 +98,6 @@ final class PolledDevice implements ReadingSink, AutoCloseable {
   @Override
   public void close() {
     poller.close();
-    Threads.shutdown(io, 2000);
+    lane.close();
   }
 }
