@@ -1,8 +1,5 @@
 package io.evedge.simulator.bench;
 
-import io.evedge.agent.mqtt.LinkOptions;
-import io.evedge.agent.mqtt.MqttIn;
-import io.evedge.agent.mqtt.PahoMqttLink;
 import io.evedge.drivers.modbus.Point;
 import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.codec.Framing;
@@ -11,7 +8,6 @@ import io.evedge.proto.DeviceProfile;
 import io.evedge.simulator.modbus.ModbusSlave;
 import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
-import io.evedge.time.SystemScheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -35,8 +32,9 @@ import java.util.regex.Pattern;
  * with the small-board flags, Mosquitto on loopback, and a subscriber in this process.
  *
  * <p>Latency is measured from the moment the slave serves a changed register (the total power
- * takes a new value on every request) to the moment the subscriber receives the signal carrying
- * that value: both ends are in this process, on one clock. CPU and memory of the agent process come
+ * takes a new value on every request) to the moment the subscriber's client (a bare Paho client,
+ * {@link BenchSubscriber}) hands over the signal carrying that value: both ends are in this process,
+ * on one clock. CPU and memory of the agent process come
  * from /proc over a steady-state window.
  */
 public final class EndToEndBench {
@@ -110,8 +108,7 @@ public final class EndToEndBench {
     }
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     try (Mosquitto broker = Mosquitto.start(dir, ModbusSlaveServer.freePort("127.0.0.1"));
-        ModbusSlaveServer slave = ModbusSlaveServer.tcp("127.0.0.1", 0, Framing.TCP, new ModbusSlave(image, units));
-        SystemScheduler clock = new SystemScheduler("bench")) {
+        ModbusSlaveServer slave = ModbusSlaveServer.tcp("127.0.0.1", 0, Framing.TCP, new ModbusSlave(image, units))) {
       StringBuilder config = new StringBuilder("""
           device_id: bench
           state_dir: %s
@@ -130,22 +127,19 @@ public final class EndToEndBench {
       CountDownLatch online = new CountDownLatch(1);
       CountDownLatch firstSignal = new CountDownLatch(1);
       long[] marks = new long[2];
-      boolean[] measuring = {false};
-      PahoMqttLink sub = new PahoMqttLink(new LinkOptions(broker.uri(), "bench-sub", null, null, Duration.ofSeconds(30),
-          Duration.ZERO, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofSeconds(1), null, "bench"), clock);
-      sub.subscribe("evedge/bench/#", 1, (MqttIn in) -> {
-        long now = System.nanoTime();
-        String body = new String(in.payload(), StandardCharsets.UTF_8);
-        if (in.topic().endsWith("/status") && body.contains("\"online\"") && online.getCount() > 0) {
+      AtomicBoolean measuring = new AtomicBoolean();
+      BenchSubscriber sub = BenchSubscriber.start(broker.uri(), "bench-sub", "evedge/bench/#", (topic, payload, now) -> {
+        String body = new String(payload, StandardCharsets.UTF_8);
+        if (topic.endsWith("/status") && body.contains("\"online\"") && online.getCount() > 0) {
           marks[0] = now;
           online.countDown();
-        } else if (in.topic().endsWith("/signals/charge-wattage")) {
+        } else if (topic.endsWith("/signals/charge-wattage")) {
           if (firstSignal.getCount() > 0) {
             marks[1] = now;
             firstSignal.countDown();
           }
           Matcher m = VALUE.matcher(body);
-          if (m.find() && measuring[0]) {
+          if (m.find() && measuring.get()) {
             Long t = served.remove((long) Double.parseDouble(m.group(1)));
             if (t != null) {
               latencies.add((now - t) / 1e6);
@@ -153,8 +147,6 @@ public final class EndToEndBench {
           }
         }
       });
-      sub.start();
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
 
       long start = System.nanoTime();
       Process agent = startAgent(o, configFile, dir.resolve("agent.log"));
@@ -164,7 +156,7 @@ public final class EndToEndBench {
         }
         LockSupport.parkNanos(o.warmup().toNanos());
         served.clear();
-        measuring[0] = true;
+        measuring.set(true);
         double cpu0 = ProcStats.cpuSeconds(agent.pid());
         Map<String, Long> threads0 = ProcStats.threadTicks(agent.pid());
         long t0 = System.nanoTime();
@@ -172,7 +164,7 @@ public final class EndToEndBench {
         double cpu1 = ProcStats.cpuSeconds(agent.pid());
         Map<String, Long> threads1 = ProcStats.threadTicks(agent.pid());
         long t1 = System.nanoTime();
-        measuring[0] = false;
+        measuring.set(false);
         long rss = ProcStats.statusKb(agent.pid(), "VmRSS");
         long hwm = ProcStats.statusKb(agent.pid(), "VmHWM");
         List<Double> sorted;
