@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
           + "compiles a method after a few hundred calls) (default ${DEFAULT-VALUE})")
   int warmupPolls;
 
-  @Option(names = "--measure", defaultValue = "60s", description = "measuring window per run (default ${DEFAULT-VALUE})")
+  @Option(names = "--measure", defaultValue = "120s", description = "measuring window per run (default ${DEFAULT-VALUE})")
   String measure;
 
   @Option(names = "--write", paramLabel = "FILE", description = "also write the results as Markdown into FILE, "
