@@ -19,7 +19,9 @@ public interface MqttLink extends AutoCloseable {
   /**
    * Queues {@code message}. The future completes when the broker has it (PUBACK for QoS 1, written
    * for QoS 0), or when a newer coalescing message on the same topic replaced it before it was sent;
-   * it fails when the link is closed first or the queue is full.
+   * it fails when the link is closed first or the queue is full. When the broker acknowledges a
+   * message whose future has stages waiting, the future completes on the link's own thread, not on
+   * the MQTT client's; keep such stages short.
    */
   CompletableFuture<Void> publish(MqttOut message);
 

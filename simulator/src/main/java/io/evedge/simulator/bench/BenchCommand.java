@@ -62,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0 (default ${DEFAULT-VALUE})")
   List<String> runs;
 
+  @Option(names = "--samples", paramLabel = "DIR",
+      description = "also write every latency sample of each run into DIR, one CSV per run "
+          + "(seconds into the window, latency in ms), to see when the slow ones come")
+  Path samples;
+
   @Override
   public Integer call() throws Exception {
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
@@ -69,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
       flags = withClassDataArchive(flags);
     }
     EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags,
-        Durations.parse(warmup), Durations.parse(measure));
+        Durations.parse(warmup), Durations.parse(measure), samples);
     String load = loadAverage();
     List<EndToEndBench.Result> results = new ArrayList<>();
     for (String run : runs) {
@@ -83,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf("running %d device(s) at %s Hz, signals at QoS %d ...%n", devices, fmt(hz), qos);
       Duration polls = Duration.ofMillis(Math.round(warmupPolls * 1000 / hz));
       EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(),
-          polls.compareTo(o.warmup()) > 0 ? polls : o.warmup(), o.measure());
+          polls.compareTo(o.warmup()) > 0 ? polls : o.warmup(), o.measure(), o.samples());
       EndToEndBench.Result r = EndToEndBench.run(runOptions, devices, hz, qos);
       results.add(r);
       System.out.println("  " + line(r));
@@ -116,7 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> training = new ArrayList<>(flags);
     training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"));
     EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, Duration.ofSeconds(5),
-        Duration.ofSeconds(5)), 1, 10, 1);
+        Duration.ofSeconds(5), null), 1, 10, 1);
     if (!Files.exists(archive)) {
       System.out.println("  no archive was written: the runs go without it");
       return flags;

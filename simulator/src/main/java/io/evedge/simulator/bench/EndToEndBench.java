@@ -56,14 +56,15 @@ public final class EndToEndBench {
     cmd.addAll(List.of("-jar", o.agentJar().toString(), "run", "--config", config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(SMALL_BOARD_ENV);
-    return pb.start();
+    return Children.stoppedAtExit(pb.start());
   }
 
   private static final Pattern VALUE = Pattern.compile("\"value\":(-?[0-9.]+)");
   private static final int POWER_ADDRESS = 0x0034;
 
   /** What to run. */
-  public record Options(Path agentJar, List<String> jvmFlags, Duration warmup, Duration measure) {}
+  /** @param samples where to write each run's latency samples as CSV; null for nowhere */
+  public record Options(Path agentJar, List<String> jvmFlags, Duration warmup, Duration measure, Path samples) {}
 
   /** One run's figures. */
   public record Result(int devices, double hz, int signalQos, int samples, double p50Ms, double p99Ms, double maxMs,
@@ -107,6 +108,8 @@ public final class EndToEndBench {
       units.add(i);
     }
     List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+    StringBuffer csv = new StringBuffer("seconds,latency_ms\n");
+    AtomicLong windowStart = new AtomicLong();
     try (Mosquitto broker = Mosquitto.start(dir, ModbusSlaveServer.freePort("127.0.0.1"));
         ModbusSlaveServer slave = ModbusSlaveServer.tcp("127.0.0.1", 0, Framing.TCP, new ModbusSlave(image, units))) {
       StringBuilder config = new StringBuilder("""
@@ -143,6 +146,8 @@ public final class EndToEndBench {
             Long t = served.remove((long) Double.parseDouble(m.group(1)));
             if (t != null) {
               latencies.add((now - t) / 1e6);
+              csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f%n", (t - windowStart.get()) / 1e9,
+                  (now - t) / 1e6));
             }
           }
         }
@@ -156,6 +161,7 @@ public final class EndToEndBench {
         }
         LockSupport.parkNanos(o.warmup().toNanos());
         served.clear();
+        windowStart.set(System.nanoTime());
         measuring.set(true);
         double cpu0 = ProcStats.cpuSeconds(agent.pid());
         Map<String, Long> threads0 = ProcStats.threadTicks(agent.pid());
@@ -165,6 +171,11 @@ public final class EndToEndBench {
         Map<String, Long> threads1 = ProcStats.threadTicks(agent.pid());
         long t1 = System.nanoTime();
         measuring.set(false);
+        if (o.samples() != null) {
+          Files.createDirectories(o.samples());
+          Files.writeString(o.samples().resolve(String.format(java.util.Locale.ROOT, "latency-%dx%s-qos%d.csv",
+              devices, hz == Math.rint(hz) ? String.valueOf((long) hz) : String.valueOf(hz), signalQos)), csv);
+        }
         long rss = ProcStats.statusKb(agent.pid(), "VmRSS");
         long hwm = ProcStats.statusKb(agent.pid(), "VmHWM");
         List<Double> sorted;

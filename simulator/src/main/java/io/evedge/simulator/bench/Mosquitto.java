@@ -42,8 +42,8 @@ final class Mosquitto implements AutoCloseable {
         ? List.of("listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence true",
             "persistence_location " + store + "/", "max_queued_messages 0", "log_type error")
         : List.of("listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence false", "log_type error"));
-    Process p = new ProcessBuilder(binary, "-c", conf.toString()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+    Process p = Children.stoppedAtExit(new ProcessBuilder(binary, "-c", conf.toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("mosquitto.log").toFile()).start());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket()) {
