@@ -1,9 +1,9 @@
 package io.evedge.drivers.can.transport;
 
+import io.evedge.drivers.TcpConnections;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 
@@ -35,15 +35,12 @@ public final class TcpSlcanTransport extends ReaderThreadTransport {
 
   @Override
   Link open() throws IOException {
-    Socket socket = new Socket();
+    Socket socket;
     try {
-      socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+      socket = TcpConnections.open(host, port, connectTimeoutMs);
     } catch (SocketTimeoutException e) {
-      socket.close();
       throw new IOException(endpoint() + ": no connection within " + connectTimeoutMs + " ms", e);
     } catch (IOException e) {
-      socket.close();
       throw new IOException(endpoint() + ": cannot connect: " + e.getMessage(), e);
     }
     InputStream in = socket.getInputStream();

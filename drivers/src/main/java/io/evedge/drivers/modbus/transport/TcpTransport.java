@@ -1,10 +1,10 @@
 package io.evedge.drivers.modbus.transport;
 
+import io.evedge.drivers.TcpConnections;
 import io.evedge.time.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ThreadFactory;
@@ -74,14 +74,7 @@ public final class TcpTransport implements ByteTransport {
       s = accepted;
       accepted = null;
     } else {
-      s = new Socket();
-      try {
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-      } catch (IOException e) {
-        s.close();
-        throw e;
-      }
+      s = TcpConnections.open(host, port, connectTimeoutMs);
     }
     s.setTcpNoDelay(true);
     Link l = new Link(s, s.getOutputStream(), receiver);
