@@ -37,8 +37,9 @@ public interface Scheduler {
    * Runs {@code task} at once on the calling thread as one of this scheduler's tasks: never at the
    * same time as another of them, and seeing what they did. A thread of its own whose work ends in
    * this scheduler's domain (a device's readings on its lane) saves handing the work over and waking
-   * the scheduler's thread for it. A task that throws is logged, as a scheduled one is. Does nothing
-   * once the scheduler is closed.
+   * the scheduler's thread for it. A task that throws is treated as a scheduled one is (logged by the
+   * system scheduler, thrown to the caller by the virtual clock). Does nothing once the scheduler is
+   * closed.
    */
   void runInTurn(Runnable task);
 

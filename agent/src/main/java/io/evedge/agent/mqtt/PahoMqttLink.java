@@ -85,7 +85,8 @@ public final class PahoMqttLink implements MqttLink {
   private final ScheduledThreadPoolExecutor pahoThreads;
   private final Backoff backoff;
 
-  private final ReentrantLock lock = new ReentrantLock();
+  // package-private for the test that holds it while an acknowledgement arrives
+  final ReentrantLock lock = new ReentrantLock();
   // state below is touched only with the lock held
   private State state = State.IDLE;
   private MqttAsyncClient client;

@@ -1,6 +1,7 @@
 package io.evedge.agent.mqtt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.evedge.agent.testing.Await;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,40 @@ class PahoMqttLinkIT {
       f.get(15, TimeUnit.SECONDS);
     }
     assertTrue(link.connects() >= 2);
+  }
+
+  @Test
+  void anAcknowledgementThatFindsTheLinkBusyIsTakenOnTheLinksOwnThread() throws Exception {
+    PahoMqttLink link = link("g");
+    link.start();
+    link.publish(MqttOut.each("it/g/m", utf8("first"), 1, false, null)).get(15, TimeUnit.SECONDS);
+    TestSubscriber sub = subscriber("it/g/m");
+    CompletableFuture<CompletableFuture<Void>> sent = new CompletableFuture<>();
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      link.lock.lock();
+      try {
+        // handed to Paho on this thread, which keeps the lock while the PUBACK comes back
+        sent.complete(link.publish(MqttOut.each("it/g/m", utf8("while busy"), 1, false, null)));
+        release.await(15, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        link.lock.unlock();
+      }
+    }, "lock-holder");
+    holder.start();
+    CompletableFuture<Void> busy = sent.get(15, TimeUnit.SECONDS);
+    sub.await("it/g/m", r -> r.payload().equals("while busy"), WAIT);
+    // Paho's callback thread found the lock taken and handed the acknowledgement to the link's thread
+    Await.until(WAIT, link.lock::hasQueuedThreads, "the link's thread waiting for the lock");
+    assertFalse(busy.isDone(), "not completed while the lock is held");
+    release.countDown();
+    busy.get(15, TimeUnit.SECONDS);
+    holder.join(15_000);
+    // the slot in flight was given back: the next message goes out
+    link.publish(MqttOut.each("it/g/m", utf8("after"), 1, false, null)).get(15, TimeUnit.SECONDS);
+    sub.await("it/g/m", r -> r.payload().equals("after"), WAIT);
   }
 
   @Test
