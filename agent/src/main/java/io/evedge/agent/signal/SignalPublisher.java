@@ -42,7 +42,7 @@ public final class SignalPublisher implements Consumer<SignalTable.Update>, Repo
 
   @Override
   public void publish(SignalCatalog.Def def, SignalValue body, boolean every) {
-    Payloads.Encoded e = payloads.encode(body, SignalBodies.alwaysEmit(def));
+    Payloads.Encoded e = SignalBodies.encode(payloads.format(), def, body);
     String topic = topics.signal(def.name());
     link.publish(every ? MqttOut.each(topic, e.bytes(), qos, true, e.contentType())
         : MqttOut.latest(topic, e.bytes(), qos, e.contentType()));

@@ -79,4 +79,43 @@ class SignalBodiesTest {
     assertEquals("22:00:00", item.getSchedules(0).getStart());
     assertEquals("08:00:00", item.getDepartureTimers(0).getTime());
   }
+
+  @Test
+  void aScalarBodyIsWrittenAsTheGeneralPrinterWritesIt() {
+    java.util.Random random = new java.util.Random(20261206L);
+    List<SignalCatalog.Def> defs = new ArrayList<>(SignalCatalog.all().values());
+    String[] texts = {"", "ampere", "Green \"ok\"\n", "\u00e9t\u00e9 \u2028", "\u0001"};
+    double[] numbers = {0, -0.0, 33, 230.47, -1e-9, 1e300, Double.NaN, Double.POSITIVE_INFINITY, 9.007199254740993E15};
+    for (int i = 0; i < 5_000; i++) {
+      SignalCatalog.Def def = defs.get(random.nextInt(defs.size()));
+      SignalValue.Builder b = SignalValue.newBuilder();
+      switch (random.nextInt(6)) {
+        case 0 -> { }
+        case 1 -> b.setValue(com.google.protobuf.Value.newBuilder().setNumberValue(random.nextBoolean()
+            ? numbers[random.nextInt(numbers.length)] : random.nextGaussian() * 1000));
+        case 2 -> b.setValue(com.google.protobuf.Value.newBuilder().setBoolValue(random.nextBoolean()));
+        case 3 -> b.setValue(com.google.protobuf.Value.newBuilder().setStringValue(texts[random.nextInt(texts.length)]));
+        case 4 -> b.setValue(com.google.protobuf.Value.newBuilder().setNullValue(com.google.protobuf.NullValue.NULL_VALUE));
+        default -> b.setValue(com.google.protobuf.Value.newBuilder().setListValue(com.google.protobuf.ListValue.newBuilder()
+            .addValues(com.google.protobuf.Value.newBuilder().setNumberValue(1))));
+      }
+      if (random.nextBoolean()) {
+        b.setUnit(texts[random.nextInt(texts.length)]);
+      }
+      if (random.nextInt(4) > 0) {
+        b.setTimestamp(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_700_000_000L + random.nextInt(1 << 30))
+            .setNanos(random.nextBoolean() ? random.nextInt(1000) * 1_000_000 : random.nextInt(1_000_000_000)));
+      }
+      b.setQualityValue(random.nextInt(5));
+      if (random.nextInt(4) == 0) {
+        b.setActiveLimit(random.nextInt(101));
+      }
+      if (random.nextInt(8) == 0) {
+        b.addValues(SignalItem.newBuilder().setType(SignalItem.Type.GLOBAL).setLimit(80));
+      }
+      SignalValue body = b.build();
+      assertEquals(io.evedge.proto.json.ProtoJson.print(body, SignalBodies.alwaysEmit(def)), SignalBodies.json(def, body),
+          def.name() + " " + body);
+    }
+  }
 }

@@ -8,6 +8,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.Value;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,7 +59,9 @@ public final class ProtoJson {
   private static void appendMessage(StringBuilder out, MessageOrBuilder message,
       Predicate<FieldDescriptor> alwaysEmit) {
     if (message instanceof Timestamp ts) {
-      appendString(out, formatTimestamp(ts));
+      out.append('"');
+      appendTimestamp(out, ts.getSeconds(), ts.getNanos());
+      out.append('"');
       return;
     }
     if (message instanceof Value v) {
@@ -122,7 +125,55 @@ public final class ProtoJson {
 
   /** ISO-8601 UTC, as in the reference bodies ({@code 2026-11-23T13:09:14.123Z}). */
   public static String formatTimestamp(Timestamp ts) {
-    return ISO.format(Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos()));
+    StringBuilder out = new StringBuilder(30);
+    appendTimestamp(out, ts.getSeconds(), ts.getNanos());
+    return out.toString();
+  }
+
+  /** First and last second of the years 0001 to 9999, which {@link #appendTimestamp} writes itself. */
+  private static final long FIRST_PLAIN_SECOND = -62_135_596_800L;
+  private static final long LAST_PLAIN_SECOND = 253_402_300_799L;
+
+  /**
+   * Appends the instant as {@link DateTimeFormatter#ISO_INSTANT} writes it (the fraction in groups of
+   * three digits, as many as it needs, none when whole), without its formatter: a signal body carries
+   * a timestamp, and the formatter's general machinery cost more than the rest of the body. Years
+   * outside 0001–9999 and nanos outside a second go to the formatter.
+   */
+  public static void appendTimestamp(StringBuilder out, long seconds, int nanos) {
+    if (seconds < FIRST_PLAIN_SECOND || seconds > LAST_PLAIN_SECOND || nanos < 0 || nanos > 999_999_999) {
+      out.append(ISO.format(Instant.ofEpochSecond(seconds, nanos)));
+      return;
+    }
+    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+    int second = (int) Math.floorMod(seconds, 86_400L);
+    digits(out, day.getYear(), 4).append('-');
+    digits(out, day.getMonthValue(), 2).append('-');
+    digits(out, day.getDayOfMonth(), 2).append('T');
+    digits(out, second / 3600, 2).append(':');
+    digits(out, second / 60 % 60, 2).append(':');
+    digits(out, second % 60, 2);
+    if (nanos != 0) {
+      out.append('.');
+      if (nanos % 1_000_000 == 0) {
+        digits(out, nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        digits(out, nanos / 1000, 6);
+      } else {
+        digits(out, nanos, 9);
+      }
+    }
+    out.append('Z');
+  }
+
+  /** Appends {@code value} (not negative) with leading zeros to {@code width} digits. */
+  private static StringBuilder digits(StringBuilder out, int value, int width) {
+    for (int limit = 10, i = 1; i < width; i++, limit *= 10) {
+      if (value < limit) {
+        out.append('0');
+      }
+    }
+    return out.append(value);
   }
 
   private static void appendMap(StringBuilder out, FieldDescriptor field, List<?> entries,
@@ -170,7 +221,8 @@ public final class ProtoJson {
     }
   }
 
-  private static void appendValue(StringBuilder out, Value v) {
+  /** Appends a {@code google.protobuf.Value} as plain JSON (an unset kind as {@code null}). */
+  public static void appendValue(StringBuilder out, Value v) {
     switch (v.getKindCase()) {
       case NUMBER_VALUE -> appendNumber(out, v.getNumberValue());
       case STRING_VALUE -> appendString(out, v.getStringValue());

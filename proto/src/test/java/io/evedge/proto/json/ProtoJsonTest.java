@@ -96,4 +96,37 @@ class ProtoJsonTest {
     JsonFormat.parser().merge(json, back);
     assertEquals(item, back.getValues(0));
   }
+
+  @Test
+  void timestampsAreWrittenAsTheIsoInstantFormatterWritesThem() {
+    java.time.format.DateTimeFormatter iso = java.time.format.DateTimeFormatter.ISO_INSTANT;
+    java.util.Random random = new java.util.Random(20261206L);
+    long[] seconds = {0, -1, 86_399, 86_400, -62_135_596_800L, -62_135_596_801L, 253_402_300_799L,
+        253_402_300_800L, 951_782_400L /* 2000-02-29 */, 4_107_542_400L /* 2100-03-01 */, Long.MIN_VALUE / 1000};
+    int[] nanos = {0, 1, 999_999_999, 123_000_000, 123_400_000, 123_456_000, 123_456_700, 1000, 1_000_000};
+    for (long s : seconds) {
+      for (int n : nanos) {
+        check(iso, s, n);
+      }
+    }
+    for (int i = 0; i < 20_000; i++) {
+      long s = random.nextLong() % 400_000_000_000L;
+      int n = switch (random.nextInt(4)) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1000;
+        default -> random.nextInt(1_000_000_000);
+      };
+      check(iso, s, n);
+    }
+  }
+
+  private static void check(java.time.format.DateTimeFormatter iso, long seconds, int nanos) {
+    if (seconds < java.time.Instant.MIN.getEpochSecond() || seconds > java.time.Instant.MAX.getEpochSecond()) {
+      return;
+    }
+    String expected = iso.format(java.time.Instant.ofEpochSecond(seconds, nanos));
+    assertEquals(expected, ProtoJson.formatTimestamp(Timestamp.newBuilder().setSeconds(seconds).setNanos(nanos).build()),
+        seconds + "s " + nanos + "ns");
+  }
 }
