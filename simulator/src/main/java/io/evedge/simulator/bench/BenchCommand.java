@@ -57,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--jvm-flags", paramLabel = "FLAGS", description = "the agent's JVM flags (default: the Debian package's)")
   String jvmFlags;
 
+  @Option(names = "--more-jvm-flags", paramLabel = "FLAGS",
+      description = "flags added after the package's (and its class-data archive), to try one against them")
+  String moreJvmFlags;
+
   @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0]",
       defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0",
       description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0 (default ${DEFAULT-VALUE})")
@@ -72,6 +76,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
     if (jvmFlags == null) {
       flags = withClassDataArchive(flags);
+    }
+    if (moreJvmFlags != null) {
+      flags = new ArrayList<>(flags);
+      flags.addAll(List.of(moreJvmFlags.trim().split("\\s+")));
     }
     EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags,
         Durations.parse(warmup), Durations.parse(measure), samples);

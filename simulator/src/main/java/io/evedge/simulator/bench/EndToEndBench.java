@@ -40,10 +40,11 @@ import java.util.regex.Pattern;
 public final class EndToEndBench {
 
   /** The flags the Debian package runs the agent with (/etc/default/evedge). */
-  public static final List<String> SMALL_BOARD_FLAGS = List.of("-Xmx24m", "-Xmn2m", "-Xss256k",
+  public static final List<String> SMALL_BOARD_FLAGS = List.of("-Xmx24m", "-Xmn1m", "-Xss256k",
       "-XX:MaxMetaspaceSize=48m", "-XX:ReservedCodeCacheSize=16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
       "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=0.3", "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError",
-      "-Xshare:auto");
+      "-Xshare:auto", "-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000",
+      "-XX:GuaranteedSafepointInterval=0");
 
   /** The environment the Debian package gives the agent (/etc/default/evedge, /usr/bin/evedge-agent). */
   public static final Map<String, String> SMALL_BOARD_ENV = Map.of("MALLOC_ARENA_MAX", "2");

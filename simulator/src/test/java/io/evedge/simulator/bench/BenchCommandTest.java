@@ -3,8 +3,12 @@ package io.evedge.simulator.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,18 @@ class BenchCommandTest {
     assertEquals(true, opts.find() && arenas.find(), "EVEDGE_JAVA_OPTS and MALLOC_ARENA_MAX in /etc/default/evedge");
     assertEquals(opts.group(1), String.join(" ", EndToEndBench.SMALL_BOARD_FLAGS));
     assertEquals(arenas.group(1), EndToEndBench.SMALL_BOARD_ENV.get("MALLOC_ARENA_MAX"));
+  }
+
+  @Test
+  void theJvmTheBuildRunsOnStartsWithThePackagesFlags() throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(EndToEndBench.SMALL_BOARD_FLAGS);
+    cmd.add("-version");
+    Process jvm = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(true, jvm.waitFor(60, TimeUnit.SECONDS), "java -version ended");
+    assertEquals(0, jvm.exitValue(), output);
   }
 
   @Test
