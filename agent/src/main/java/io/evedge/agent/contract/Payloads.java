@@ -34,15 +34,7 @@ public final class Payloads {
 
   /** {@code message} in the configured format. */
   public Encoded encode(Message message) {
-    return encode(message, null);
-  }
-
-  /**
-   * {@code message} in the configured format; in JSON the fields {@code alwaysEmit} accepts are
-   * written even at their default (see {@link ProtoJson#print(com.google.protobuf.MessageOrBuilder, Predicate)}).
-   */
-  public Encoded encode(Message message, Predicate<FieldDescriptor> alwaysEmit) {
-    return format == PayloadFormat.PROTOBUF ? protobuf(message) : json(message, alwaysEmit);
+    return format == PayloadFormat.PROTOBUF ? protobuf(message) : json(message, null);
   }
 
   /** {@code message} as JSON, whatever the configured format. */

@@ -20,6 +20,7 @@ import io.evedge.proto.ChargeRecordsRequest;
 import io.evedge.proto.DailyChargeSummary;
 import io.evedge.proto.ErrorReply;
 import io.evedge.proto.RequestMetrics;
+import io.evedge.proto.PayloadFormat;
 import io.evedge.proto.SignalValue;
 import io.evedge.time.Scheduler;
 import io.evedge.time.Threads;
@@ -361,8 +362,8 @@ public final class RequestServer implements AutoCloseable {
     if (protobuf) {
       e = Payloads.protobuf(answer);
     } else if (answer instanceof SignalValue body) {
-      e = Payloads.json(body, SignalBodies.alwaysEmit(SignalCatalog.find(
-          in.topic().substring(in.topic().lastIndexOf('/') + 1)).orElse(SignalCatalog.VOLTAGE)));
+      e = SignalBodies.encode(PayloadFormat.JSON, SignalCatalog.find(
+          in.topic().substring(in.topic().lastIndexOf('/') + 1)).orElse(SignalCatalog.VOLTAGE), body);
     } else {
       e = Payloads.json(answer, f -> f.getContainingType() == DailyChargeSummary.getDescriptor()
           || (f.isRepeated() && f.getName().equals("records")));

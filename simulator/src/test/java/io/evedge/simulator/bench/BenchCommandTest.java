@@ -27,15 +27,19 @@ class BenchCommandTest {
   }
 
   @Test
-  void theJvmTheBuildRunsOnStartsWithThePackagesFlags() throws Exception {
+  void theJvmTheBuildRunsOnStartsWithThePackagesFlags(@TempDir Path dir) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(EndToEndBench.SMALL_BOARD_FLAGS);
     cmd.add("-version");
-    Process jvm = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(true, jvm.waitFor(60, TimeUnit.SECONDS), "java -version ended");
-    assertEquals(0, jvm.exitValue(), output);
+    Path output = dir.resolve("java-version.txt");
+    Process jvm = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    boolean ended = jvm.waitFor(60, TimeUnit.SECONDS);
+    if (!ended) {
+      jvm.destroyForcibly();
+    }
+    assertEquals(true, ended, "java -version ended");
+    assertEquals(0, jvm.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
   }
 
   @Test
