@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.evedge.agent.record.FrameCodec;
 import io.evedge.agent.record.Fsync;
 import io.evedge.proto.JournalEntry;
+import io.evedge.proto.JournalSample;
+import io.evedge.proto.SampleBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +20,8 @@ import org.tinylog.Logger;
 
 /**
  * The open session's journal: one file of {@link FrameCodec} frames, each a {@link JournalEntry}.
- * Entries are appended in batches, one write and one sync each; a new session, and a journal grown
+ * Entries are appended in batches, one write and one sync each (the ring's samples of one sync go
+ * in one entry, a {@link SampleBatch}); a new session, and a journal grown
  * past its compaction size, rewrite the file atomically (temporary file, sync, rename). Reading skips
  * torn and corrupt frames. Used from one thread at a time (the recorder's I/O thread).
  */
@@ -65,6 +68,53 @@ final class Journal {
           frames.skippedBytes(), frames.skippedRegions(), unparsable);
     }
     return new Contents(entries, frames.skippedBytes(), frames.skippedRegions(), unparsable);
+  }
+
+  /** Adds sample {@code i} of {@code ring} to {@code batch}; allocates only when the batch grows. */
+  static void add(SampleBatch.Builder batch, SampleRing ring, int i) {
+    batch.addT(ring.time(i));
+    for (int f = 0; f < SampleRing.FIELDS; f++) {
+      batch.addValues(ring.get(i, f));
+    }
+  }
+
+  /**
+   * Replays a ring entry into {@code ring}: a reset empties it, a sample or a batch of samples is
+   * inserted in order. Returns false, and inserts nothing, for a batch whose values are not nine for
+   * each time.
+   */
+  static boolean replay(JournalEntry entry, SampleRing ring) {
+    double[] sample = new double[SampleRing.FIELDS];
+    switch (entry.getKindCase()) {
+      case RING_RESET -> ring.reset(entry.getRingReset().getStride());
+      case SAMPLE -> {
+        JournalSample js = entry.getSample();
+        sample[SampleRing.V1] = js.getV1();
+        sample[SampleRing.V2] = js.getV2();
+        sample[SampleRing.V3] = js.getV3();
+        sample[SampleRing.I1] = js.getI1();
+        sample[SampleRing.I2] = js.getI2();
+        sample[SampleRing.I3] = js.getI3();
+        sample[SampleRing.P] = js.getP();
+        sample[SampleRing.E] = js.getE();
+        sample[SampleRing.SOC] = js.getSoc();
+        ring.insert(js.getT(), sample);
+      }
+      case SAMPLES -> {
+        SampleBatch b = entry.getSamples();
+        if ((long) b.getTCount() * SampleRing.FIELDS != b.getValuesCount()) {
+          return false;
+        }
+        for (int k = 0; k < b.getTCount(); k++) {
+          for (int f = 0; f < SampleRing.FIELDS; f++) {
+            sample[f] = b.getValues(k * SampleRing.FIELDS + f);
+          }
+          ring.insert(b.getT(k), sample);
+        }
+      }
+      default -> { }
+    }
+    return true;
   }
 
   static byte[] frame(JournalEntry entry) {

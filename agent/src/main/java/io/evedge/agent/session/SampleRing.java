@@ -14,7 +14,9 @@ import java.util.Arrays;
  * doubles. Offering a sample allocates nothing.
  *
  * <p>The ring's contents follow from the sequence of accepted samples alone, so a ring rebuilt by
- * {@link #insert inserting} the accepted samples of a journal, in order, equals the original.
+ * {@link #insert inserting} the accepted samples of a journal, in order, equals the original; one
+ * that was full and had halved itself as a new stretch began is rebuilt full, and halves itself
+ * when the next sample is offered.
  * Missing values are NaN and do not count in an average.
  */
 final class SampleRing {

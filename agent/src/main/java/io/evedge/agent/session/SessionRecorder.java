@@ -15,9 +15,9 @@ import io.evedge.proto.ChargeRecord;
 import io.evedge.proto.CurvePoint;
 import io.evedge.proto.EnergySource;
 import io.evedge.proto.JournalEntry;
-import io.evedge.proto.JournalSample;
 import io.evedge.proto.Quality;
 import io.evedge.proto.RingReset;
+import io.evedge.proto.SampleBatch;
 import io.evedge.proto.SessionCheckpoint;
 import io.evedge.proto.SessionConfig;
 import io.evedge.proto.SessionDetection;
@@ -135,7 +135,8 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
   private Scheduler.Cancellable debounce;
   private Scheduler.Cancellable recoveryTimer;
   private Scheduler.Cancellable syncTimer;
-  private final List<byte[]> pending = new ArrayList<>();
+  /** The ring's samples accepted since the last sync: the next sync journals them in one entry. */
+  private final SampleBatch.Builder pending = SampleBatch.newBuilder();
   /** Closed records not yet stored and enqueued, by id; kept in the journal until they are. */
   private final Map<String, ChargeRecord> undelivered = new java.util.LinkedHashMap<>();
   private final Set<String> attempting = new java.util.HashSet<>();
@@ -199,7 +200,7 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
           ring.clear();
           ring.add(e);
         }
-        case SAMPLE -> ring.add(e);
+        case SAMPLE, SAMPLES -> ring.add(e);
         default -> { }
       }
     }
@@ -225,22 +226,10 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
 
   private void restore(SessionCheckpoint c, List<JournalEntry> ringEntries) {
     Session s = Session.restore(c, ringCapacity());
-    double[] sample = new double[SampleRing.FIELDS];
     for (JournalEntry e : ringEntries) {
-      if (e.hasRingReset()) {
-        s.ring.reset(e.getRingReset().getStride());
-      } else {
-        JournalSample js = e.getSample();
-        sample[SampleRing.V1] = js.getV1();
-        sample[SampleRing.V2] = js.getV2();
-        sample[SampleRing.V3] = js.getV3();
-        sample[SampleRing.I1] = js.getI1();
-        sample[SampleRing.I2] = js.getI2();
-        sample[SampleRing.I3] = js.getI3();
-        sample[SampleRing.P] = js.getP();
-        sample[SampleRing.E] = js.getE();
-        sample[SampleRing.SOC] = js.getSoc();
-        s.ring.insert(js.getT(), sample);
+      if (!Journal.replay(e, s.ring)) {
+        Logger.warn("Session journal {}: a sample batch of {} time(s) and {} value(s) is not whole: skipped",
+            journal.file(), e.getSamples().getTCount(), e.getSamples().getValuesCount());
       }
     }
     Instant now = scheduler.now();
@@ -629,7 +618,7 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     if (s.ring.offer(t, v[0], v[1], v[2], a[0], a[1], a[2], lastP,
         Double.isNaN(e) ? number(SessionSettings.ENERGY_IMPORT) : e, Double.isNaN(soc) ? number(SOC) : soc)
         && s.confirmed) {
-      pending.add(Journal.frame(JournalEntry.newBuilder().setSample(sample(s.ring, s.ring.size() - 1)).build()));
+      Journal.add(pending, s.ring, s.ring.size() - 1);
     }
     dirty = true;
     if (s.confirmed && !recovering) {
@@ -896,7 +885,7 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
   // ---------------------------------------------------------------- journal
 
   private void periodicSync() {
-    if (session != null && session.confirmed && (dirty || !pending.isEmpty())) {
+    if (session != null && session.confirmed && (dirty || pending.getTCount() > 0)) {
       sync();
     }
     retryDeliveries();
@@ -914,7 +903,10 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       frames = snapshotFrames(now);
       journalBytes = size(frames);
     } else {
-      frames = new ArrayList<>(pending);
+      frames = new ArrayList<>(2);
+      if (pending.getTCount() > 0) {
+        frames.add(Journal.frame(JournalEntry.newBuilder().setSamples(pending).build()));
+      }
       frames.add(Journal.frame(JournalEntry.newBuilder().setCheckpoint(checkpoint(now)).build()));
       journalBytes += size(frames);
     }
@@ -942,22 +934,18 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     frames.add(Journal.frame(JournalEntry.newBuilder().setCheckpoint(checkpoint(now)).build()));
     frames.add(Journal.frame(JournalEntry.newBuilder()
         .setRingReset(RingReset.newBuilder().setStride(s.ring.stride())).build()));
-    for (int i = 0; i < s.ring.size(); i++) {
-      frames.add(Journal.frame(JournalEntry.newBuilder().setSample(sample(s.ring, i)).build()));
+    if (s.ring.size() > 0) {
+      SampleBatch.Builder ring = SampleBatch.newBuilder();
+      for (int i = 0; i < s.ring.size(); i++) {
+        Journal.add(ring, s.ring, i);
+      }
+      frames.add(Journal.frame(JournalEntry.newBuilder().setSamples(ring).build()));
     }
     return frames;
   }
 
   private SessionCheckpoint checkpoint(long now) {
     return session.checkpoint(scheduler.now(), now - base, clock.synchronised(), mode.name());
-  }
-
-  private static JournalSample sample(SampleRing ring, int i) {
-    return JournalSample.newBuilder().setT(ring.time(i))
-        .setV1(ring.get(i, SampleRing.V1)).setV2(ring.get(i, SampleRing.V2)).setV3(ring.get(i, SampleRing.V3))
-        .setI1(ring.get(i, SampleRing.I1)).setI2(ring.get(i, SampleRing.I2)).setI3(ring.get(i, SampleRing.I3))
-        .setP(ring.get(i, SampleRing.P)).setE(ring.get(i, SampleRing.E)).setSoc(ring.get(i, SampleRing.SOC))
-        .build();
   }
 
   private static long size(List<byte[]> frames) {

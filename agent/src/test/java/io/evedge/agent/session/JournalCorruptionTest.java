@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.evedge.agent.record.FrameCodec;
+import io.evedge.proto.JournalEntry;
+import io.evedge.proto.JournalSample;
+import io.evedge.proto.SampleBatch;
+import java.io.ByteArrayOutputStream;
 import io.evedge.proto.ChargeRecord;
 import io.evedge.proto.SessionDetection;
 import java.nio.file.Files;
@@ -104,6 +108,61 @@ class JournalCorruptionTest {
     byte[] copy = journal.clone();
     copy[frames.get(middle).start() + FrameCodec.HEADER + 3] ^= 0x10;
     assertEquals(whole, recover(copy, "middle"));
+  }
+
+  /** Versions before sample batches wrote one entry per sample: such a journal is recovered the same. */
+  @Test
+  void oneEntryPerSampleAsEarlierVersionsWroteIsRecoveredTheSame() throws Exception {
+    ByteArrayOutputStream old = new ByteArrayOutputStream();
+    int batches = 0;
+    for (FrameCodec.Frame f : frames) {
+      JournalEntry e = JournalEntry.parseFrom(f.payload());
+      if (!e.hasSamples()) {
+        old.writeBytes(FrameCodec.frame(f.payload()));
+        continue;
+      }
+      batches++;
+      SampleBatch b = e.getSamples();
+      for (int k = 0; k < b.getTCount(); k++) {
+        int o = k * SampleRing.FIELDS;
+        old.writeBytes(Journal.frame(JournalEntry.newBuilder().setSample(JournalSample.newBuilder().setT(b.getT(k))
+            .setV1(b.getValues(o + SampleRing.V1)).setV2(b.getValues(o + SampleRing.V2))
+            .setV3(b.getValues(o + SampleRing.V3)).setI1(b.getValues(o + SampleRing.I1))
+            .setI2(b.getValues(o + SampleRing.I2)).setI3(b.getValues(o + SampleRing.I3))
+            .setP(b.getValues(o + SampleRing.P)).setE(b.getValues(o + SampleRing.E))
+            .setSoc(b.getValues(o + SampleRing.SOC))).build()));
+      }
+    }
+    assertTrue(batches > 10, batches + " sample batches");
+    assertEquals(recover(journal, "batched"), recover(old.toByteArray(), "one-per-sample"));
+  }
+
+  /** A batch whose values do not come nine to a sample (no version writes one) is skipped, nothing else. */
+  @Test
+  void aSampleBatchThatIsNotWholeIsSkipped() throws Exception {
+    int middle = frames.size() / 2;
+    while (JournalEntry.parseFrom(frames.get(middle).payload()).getSamples().getTCount() < 2) {
+      middle++;
+    }
+    FrameCodec.Frame bad = frames.get(middle);
+    SampleBatch b = JournalEntry.parseFrom(bad.payload()).getSamples();
+    SampleBatch shorter = b.toBuilder().clearValues().addAllValues(b.getValuesList().subList(0, b.getValuesCount() - 1))
+        .build();
+    byte[] without = concat(Arrays.copyOf(journal, bad.start()), Arrays.copyOfRange(journal, bad.end(), journal.length));
+    byte[] broken = concat(Arrays.copyOf(journal, bad.start()),
+        Journal.frame(JournalEntry.newBuilder().setSamples(shorter).build()),
+        Arrays.copyOfRange(journal, bad.end(), journal.length));
+    String expected = recover(without, "without");
+    assertTrue(!expected.equals(recover(journal, "whole")), "the batch matters");
+    assertEquals(expected, recover(broken, "broken"));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
   }
 
   @Test

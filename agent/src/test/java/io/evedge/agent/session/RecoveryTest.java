@@ -252,4 +252,50 @@ class RecoveryTest {
     assertEquals(lastSample, rig.recorder.session().lastSampleT, "the samples since the last periodic sync too");
     assertEquals(energy, rig.recorder.session().energy.toProto().toString());
   }
+
+  /**
+   * A small ring halves itself many times, between syncs as well as at them: the ring restored from
+   * the journal's sample batches equals the one the agent had, value for value, and so does the one
+   * restored from the snapshot the restored session wrote.
+   *
+   * <p>The live ring halved itself when its latest stretch of samples began; a restored ring holds
+   * the same samples unhalved and halves itself when the first sample after the restart begins a
+   * stretch. So each restored ring is compared after the hardware's first answer.
+   */
+  @Test
+  void theRingIsRebuiltExactlyFromTheJournal() throws Exception {
+    String yaml = "session: {journal_sync_s: 7, sample_ring_capacity: 64}";
+    Rig rig = new Rig(dir, SessionDetection.SESSION_DETECTION_EVSE, yaml);
+    rig.cp = "C";
+    for (int i = 0; i < 80; i++) {
+      rig.setPower(3_000 + 250 * (i % 9));
+      rig.soc = 20 + i;
+      rig.run(Duration.ofSeconds(13));
+    }
+    SampleRing live = rig.recorder.session().ring;
+    assertTrue(live.stride() >= 8, "the ring halved itself, stride " + live.stride());
+    String expected = describe(live);
+    rig.recorder.close();
+    rig.recorder = null;
+    rig.start();
+    rig.run(Duration.ofSeconds(1));
+    assertEquals(expected, describe(rig.recorder.session().ring), "restored from the sample batches");
+    // the restored session rewrote its journal as a snapshot: checkpoint, ring reset, one batch
+    rig.recorder.close();
+    rig.recorder = null;
+    rig.start();
+    rig.run(Duration.ofSeconds(1));
+    assertEquals(expected, describe(rig.recorder.session().ring), "restored from the snapshot");
+  }
+
+  private static String describe(SampleRing ring) {
+    StringBuilder b = new StringBuilder("stride " + ring.stride() + ":");
+    for (int i = 0; i < ring.size(); i++) {
+      b.append(' ').append(ring.time(i));
+      for (int f = 0; f < SampleRing.FIELDS; f++) {
+        b.append(f == 0 ? '=' : ',').append(ring.get(i, f));
+      }
+    }
+    return b.toString();
+  }
 }
