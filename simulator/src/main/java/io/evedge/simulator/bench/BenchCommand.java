@@ -1,5 +1,6 @@
 package io.evedge.simulator.bench;
 
+import io.evedge.simulator.TempDirs;
 import io.evedge.simulator.scenario.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +75,19 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
+    Path archiveDir = null;
     if (jvmFlags == null) {
-      flags = withClassDataArchive(flags);
+      archiveDir = Files.createTempDirectory("evedge-bench-cds-");
+      flags = withClassDataArchive(flags, archiveDir.resolve("evedge-cds.jsa"));
     }
+    try {
+      return call(flags);
+    } finally {
+      TempDirs.delete(archiveDir);
+    }
+  }
+
+  private int call(List<String> flags) throws Exception {
     if (moreJvmFlags != null) {
       flags = new ArrayList<>(flags);
       flags.addAll(List.of(moreJvmFlags.trim().split("\\s+")));
@@ -123,8 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
    * clean stop writes ({@code -XX:ArchiveClassesAtExit}) and later starts map: written here by a
    * short training run first.
    */
-  private List<String> withClassDataArchive(List<String> flags) throws Exception {
-    Path archive = Files.createTempDirectory("evedge-bench-cds-").resolve("evedge-cds.jsa");
+  private List<String> withClassDataArchive(List<String> flags, Path archive) throws Exception {
     System.out.println("writing the agent's class-data archive, as the launcher does at the first clean stop ...");
     List<String> training = new ArrayList<>(flags);
     training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"));

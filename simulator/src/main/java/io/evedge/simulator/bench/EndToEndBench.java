@@ -5,6 +5,7 @@ import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.drivers.modbus.slave.RegisterImage;
 import io.evedge.proto.DeviceProfile;
+import io.evedge.simulator.TempDirs;
 import io.evedge.simulator.modbus.ModbusSlave;
 import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
@@ -77,6 +78,22 @@ public final class EndToEndBench {
   /** One run: {@code devices} meters polled at {@code hz}, signals published with {@code signalQos}. */
   public static Result run(Options o, int devices, double hz, int signalQos) throws Exception {
     Path dir = Files.createTempDirectory("evedge-bench-");
+    Result r = keptOnFailure(dir, () -> run(dir, o, devices, hz, signalQos));
+    TempDirs.delete(dir);
+    return r;
+  }
+
+  /** What a run makes in {@code dir} (the agent's state and log, the broker's) is kept if it fails. */
+  static <T> T keptOnFailure(Path dir, java.util.concurrent.Callable<T> run) throws Exception {
+    try {
+      return run.call();
+    } catch (Exception | Error e) {
+      System.err.println("the run's files (agent log, broker log, state) are kept in " + dir);
+      throw e;
+    }
+  }
+
+  private static Result run(Path dir, Options o, int devices, double hz, int signalQos) throws Exception {
     Map<Long, Long> served = new ConcurrentHashMap<>();
     AtomicLong counter = new AtomicLong(1000);
     DeviceProfile sdm630 = Profiles.load("eastron-sdm630");

@@ -6,6 +6,7 @@ import io.evedge.agent.mqtt.PahoMqttLink;
 import io.evedge.drivers.modbus.Profiles;
 import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.proto.DeviceProfile;
+import io.evedge.simulator.TempDirs;
 import io.evedge.simulator.modbus.ModbusSlave;
 import io.evedge.simulator.modbus.ModbusSlaveServer;
 import io.evedge.simulator.modbus.ProfileImage;
@@ -53,6 +54,12 @@ final class OutageBench {
 
   static Result run(EndToEndBench.Options o, Duration outage) throws Exception {
     Path dir = Files.createTempDirectory("evedge-bench-outage-");
+    Result r = EndToEndBench.keptOnFailure(dir, () -> run(dir, o, outage));
+    TempDirs.delete(dir);
+    return r;
+  }
+
+  private static Result run(Path dir, EndToEndBench.Options o, Duration outage) throws Exception {
     DeviceProfile evse = Profiles.load("evedge-sim-evse");
     long t0 = System.nanoTime();
     boolean[] cycling = {true};

@@ -1,11 +1,10 @@
 package io.evedge.simulator.broker;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.evedge.simulator.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * An MQTT 5 broker inside the simulator's process (HiveMQ CE, in-memory, loopback only), so the
@@ -47,7 +46,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     try {
       hivemq.start().join();
     } catch (RuntimeException e) {
-      deleteTree(dir);
+      TempDirs.delete(dir);
       throw new IOException("the embedded MQTT broker did not start on port " + port + ": " + e.getMessage(), e);
     }
     return new EmbeddedBroker(hivemq, dir, port);
@@ -70,14 +69,6 @@ public final class EmbeddedBroker implements AutoCloseable {
       // stopping is best effort at exit
       org.tinylog.Logger.debug("Broker stop: {}", e.getMessage());
     }
-    deleteTree(dir);
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      org.tinylog.Logger.debug("Cannot remove {}: {}", dir, e.getMessage());
-    }
+    TempDirs.delete(dir);
   }
 }
