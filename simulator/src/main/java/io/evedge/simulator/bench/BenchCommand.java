@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = "End-to-end figures: simulator -> agent (separate JVM, small-board flags) -> Mosquitto -> subscriber.")
 public final class BenchCommand implements Callable<Integer> {
 
-  private static final Pattern RUN = Pattern.compile("(\\d+)x([0-9.]+)(?:@qos([01]))?");
+  private static final Pattern RUN = Pattern.compile("(\\d+)x([0-9.]+)(?:@(qos[01]|script))?");
 
   @Spec
   CommandSpec spec;
@@ -62,9 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "flags added after the package's (and its class-data archive), to try one against them")
   String moreJvmFlags;
 
-  @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0]",
-      defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0",
-      description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0 (default ${DEFAULT-VALUE})")
+  @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0|@script]",
+      defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0,1x10@script",
+      description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0; @script runs the "
+          + "budget's reference, a bare pymodbus + paho-mqtt script, instead of the agent (one meter; skipped "
+          + "when python3-pymodbus and python3-paho-mqtt are not installed) (default ${DEFAULT-VALUE})")
   List<String> runs;
 
   @Option(names = "--samples", paramLabel = "DIR",
@@ -99,16 +101,28 @@ public final class BenchCommand implements Callable<Integer> {
     for (String run : runs) {
       Matcher m = RUN.matcher(run.trim());
       if (!m.matches()) {
-        throw new ParameterException(spec.commandLine(), "--runs: expected DEVICESxHZ or DEVICESxHZ@qos0, got '" + run + "'");
+        throw new ParameterException(spec.commandLine(),
+            "--runs: expected DEVICESxHZ, DEVICESxHZ@qos0 or 1xHZ@script, got '" + run + "'");
       }
       int devices = Integer.parseInt(m.group(1));
       double hz = Double.parseDouble(m.group(2));
-      int qos = m.group(3) == null ? 1 : Integer.parseInt(m.group(3));
-      System.out.printf("running %d device(s) at %s Hz, signals at QoS %d ...%n", devices, fmt(hz), qos);
+      boolean script = "script".equals(m.group(3));
+      int qos = "qos0".equals(m.group(3)) ? 0 : 1;
+      if (script && devices != 1) {
+        throw new ParameterException(spec.commandLine(), "--runs: the reference script reads one meter, got '" + run + "'");
+      }
+      if (script && ReferenceScript.python() == null) {
+        System.out.println("skipping " + run + ": the reference script needs python3 with pymodbus and paho-mqtt "
+            + "(apt-get install python3-pymodbus python3-paho-mqtt)");
+        continue;
+      }
+      System.out.printf("running %s at %s Hz, signals at QoS %d ...%n",
+          script ? "the reference script (pymodbus + paho-mqtt), 1 device" : devices + " device(s) with the agent",
+          fmt(hz), qos);
       Duration polls = Duration.ofMillis(Math.round(warmupPolls * 1000 / hz));
       EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(),
           polls.compareTo(o.warmup()) > 0 ? polls : o.warmup(), o.measure(), o.samples());
-      EndToEndBench.Result r = EndToEndBench.run(runOptions, devices, hz, qos);
+      EndToEndBench.Result r = EndToEndBench.run(runOptions, script, devices, hz, qos);
       results.add(r);
       System.out.println("  " + line(r));
     }
@@ -180,18 +194,18 @@ public final class BenchCommand implements Callable<Integer> {
   static String markdown(List<EndToEndBench.Result> results, OutageBench.Result drained, EndToEndBench.Options o,
       String load, int warmupPolls) {
     StringBuilder b = new StringBuilder();
-    b.append("| devices | poll | signal QoS | samples | latency p50 | p99 | max | agent CPU (% of a core) | RSS | peak RSS | start → online | start → first signal |\n");
+    b.append("| devices | poll | signal QoS | samples | latency p50 | p99 | max | CPU (% of a core) | RSS | peak RSS | start → online | start → first signal |\n");
     b.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (EndToEndBench.Result r : results) {
-      b.append(String.format("| %d | %s Hz | %d | %d | %.2f ms | %.2f ms | %.2f ms | %.2f %% | %d MB | %d MB | %.0f ms | %.0f ms |%n",
-          r.devices(), fmt(r.hz()), r.signalQos(), r.samples(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.cpuPercent(), r.rssKb() / 1024,
+      b.append(String.format("| %s | %s Hz | %d | %d | %.2f ms | %.2f ms | %.2f ms | %.2f %% | %d MB | %d MB | %.0f ms | %.0f ms |%n",
+          who(r), fmt(r.hz()), r.signalQos(), r.samples(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.cpuPercent(), r.rssKb() / 1024,
           r.peakRssKb() / 1024, r.startToOnlineMs(), r.startToFirstSignalMs()));
     }
     b.append('\n');
-    b.append("Agent CPU by thread (steady state, the busiest threads):\n\n");
+    b.append("CPU by thread (steady state, the busiest threads):\n\n");
     b.append("| devices | poll | signal QoS | threads (names as Linux shortens them) |\n| ---: | ---: | ---: | --- |\n");
     for (EndToEndBench.Result r : results) {
-      b.append(String.format("| %d | %s Hz | %d | %s |%n", r.devices(), fmt(r.hz()), r.signalQos(), r.cpuByThread()));
+      b.append(String.format("| %s | %s Hz | %d | %s |%n", who(r), fmt(r.hz()), r.signalQos(), r.cpuByThread()));
     }
     b.append('\n');
     if (drained != null) {
@@ -221,8 +235,9 @@ public final class BenchCommand implements Callable<Integer> {
    * results of {@code ./mvnw -B -Pbench verify} where they are there
    * ({@code drivers/target/jmh/jmh-result.json}).
    */
-  static String budget(List<EndToEndBench.Result> results, OutageBench.Result drained) {
+  static String budget(List<EndToEndBench.Result> all, OutageBench.Result drained) {
     StringBuilder b = new StringBuilder("Against the budget:\n\n| budget | target | measured | reached |\n| --- | ---: | ---: | :---: |\n");
+    List<EndToEndBench.Result> results = all.stream().filter(r -> !r.script()).toList();
     for (EndToEndBench.Result r : results) {
       if (r.devices() == 1 && r.hz() == 10) {
         b.append(row("latency register → subscriber, p99, 1 meter at 10 Hz, signal QoS " + r.signalQos(), "≤ 3.5 ms",
@@ -256,7 +271,19 @@ public final class BenchCommand implements Callable<Integer> {
       b.append(row("outbox drain after the outage", "≥ 500 records/s", String.format("%.0f records/s", drained.drainRate()),
           drained.drainRate() >= 500 && drained.lost() == 0 && drained.duplicated() == 0));
     }
+    for (EndToEndBench.Result r : all) {
+      if (r.script()) {
+        b.append(String.format("| for comparison, measured in the same session: the reference script (pymodbus + "
+            + "paho-mqtt), 1 meter at %s Hz, QoS %d | | p99 %.2f ms, CPU %.2f %%, peak RSS %.1f MB | |%n", fmt(r.hz()),
+            r.signalQos(), r.p99Ms(), r.cpuPercent(), r.peakRssKb() / 1024.0));
+      }
+    }
     return b.append('\n').toString();
+  }
+
+  /** The devices column: how many meters, and whether the agent or the reference script read them. */
+  private static String who(EndToEndBench.Result r) {
+    return r.script() ? r.devices() + ", script" : String.valueOf(r.devices());
   }
 
   private static String row(String what, String target, String measured, boolean reached) {

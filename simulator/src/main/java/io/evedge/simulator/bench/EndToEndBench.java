@@ -69,7 +69,7 @@ public final class EndToEndBench {
   public record Options(Path agentJar, List<String> jvmFlags, Duration warmup, Duration measure, Path samples) {}
 
   /** One run's figures. */
-  public record Result(int devices, double hz, int signalQos, int samples, double p50Ms, double p99Ms, double maxMs,
+  public record Result(boolean script, int devices, double hz, int signalQos, int samples, double p50Ms, double p99Ms, double maxMs,
       double cpuPercent, long rssKb, long peakRssKb, double startToOnlineMs, double startToFirstSignalMs,
       String cpuByThread) {}
 
@@ -77,8 +77,17 @@ public final class EndToEndBench {
 
   /** One run: {@code devices} meters polled at {@code hz}, signals published with {@code signalQos}. */
   public static Result run(Options o, int devices, double hz, int signalQos) throws Exception {
+    return run(o, false, devices, hz, signalQos);
+  }
+
+  /**
+   * One run of the agent, or with {@code script} of the budget's reference instead: a bare pymodbus +
+   * paho-mqtt script ({@link ReferenceScript}) reading the same registers at the same rate, measured
+   * the same way.
+   */
+  public static Result run(Options o, boolean script, int devices, double hz, int signalQos) throws Exception {
     Path dir = Files.createTempDirectory("evedge-bench-");
-    Result r = keptOnFailure(dir, () -> run(dir, o, devices, hz, signalQos));
+    Result r = keptOnFailure(dir, () -> run(dir, o, script, devices, hz, signalQos));
     TempDirs.delete(dir);
     return r;
   }
@@ -93,7 +102,8 @@ public final class EndToEndBench {
     }
   }
 
-  private static Result run(Path dir, Options o, int devices, double hz, int signalQos) throws Exception {
+  private static Result run(Path dir, Options o, boolean script, int devices, double hz, int signalQos)
+      throws Exception {
     Map<Long, Long> served = new ConcurrentHashMap<>();
     AtomicLong counter = new AtomicLong(1000);
     DeviceProfile sdm630 = Profiles.load("eastron-sdm630");
@@ -172,10 +182,13 @@ public final class EndToEndBench {
       });
 
       long start = System.nanoTime();
-      Process agent = startAgent(o, configFile, dir.resolve("agent.log"));
+      Process agent = script
+          ? ReferenceScript.start(dir, slave.port(), broker.port(), hz, signalQos, "evedge/bench", sdm630)
+          : startAgent(o, configFile, dir.resolve("agent.log"));
       try {
         if (!online.await(30, TimeUnit.SECONDS) || !firstSignal.await(30, TimeUnit.SECONDS)) {
-          throw new IOException("the agent did not come online; see " + dir.resolve("agent.log"));
+          throw new IOException((script ? "the reference script" : "the agent") + " did not come online; see "
+              + dir.resolve(script ? ReferenceScript.LOG : "agent.log"));
         }
         LockSupport.parkNanos(o.warmup().toNanos());
         served.clear();
@@ -202,7 +215,7 @@ public final class EndToEndBench {
         }
         Collections.sort(sorted);
         double cpuPercent = (cpu1 - cpu0) / ((t1 - t0) / 1e9) * 100;
-        return new Result(devices, hz, signalQos, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
+        return new Result(script, devices, hz, signalQos, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99),
             sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1), cpuPercent, rss, hwm,
             (marks[0] - start) / 1e6, (marks[1] - start) / 1e6,
             ProcStats.topThreads(threads0, threads1, (t1 - t0) / 1e9, 6));

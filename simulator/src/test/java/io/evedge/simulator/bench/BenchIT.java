@@ -11,13 +11,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness as docs/performance.md runs it, cut short: {@code java -jar evedge-simulator.jar bench}
- * with the package's flags and the class-data archive, one short run of one meter at 10 Hz and a
- * short broker outage. It writes its tables into the page, with figures in them, and leaves nothing
+ * with the package's flags and the class-data archive, one short run of one meter at 10 Hz, the same
+ * with the budget's reference script (pymodbus + paho-mqtt, which .ci/run installs) instead of the
+ * agent, and a short broker outage. It writes its tables into the page, with figures in them, and leaves nothing
  * behind in the temporary directory (the agent's state, the brokers' files, the archive).
  */
 class BenchIT {
@@ -27,6 +29,21 @@ class BenchIT {
 
   @Test
   void aShortRunWritesItsFiguresAndLeavesNothingBehind() throws Exception {
+    boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+    boolean mosquitto = Stream.of("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto")
+        .anyMatch(p -> Files.isExecutable(Path.of(p)));
+    if (!mosquitto && ci) {
+      throw new IllegalStateException("CI=true but no mosquitto binary; .ci/run installs it");
+    }
+    Assumptions.assumeTrue(mosquitto, "mosquitto not installed (apt-get install mosquitto): harness test skipped");
+    boolean python = ReferenceScript.python() != null;
+    if (!python && ci) {
+      throw new IllegalStateException("CI=true but no python3 with pymodbus and paho-mqtt; .ci/run installs them");
+    }
+    if (!python) {
+      System.err.println("[BenchIT] python3-pymodbus / python3-paho-mqtt not installed: the reference script's run "
+          + "is left out");
+    }
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     Path page = dir.resolve("performance.md");
     Files.writeString(page, "# Performance\n\nkept\n");
@@ -34,7 +51,7 @@ class BenchIT {
     Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.io.tmpdir=" + tmp, "-jar", System.getProperty("evedge.simulator.jar", "target/evedge-simulator.jar"),
         "bench", "--agent-jar", System.getProperty("evedge.agent.jar", "../agent/target/evedge-agent.jar"),
-        "--runs", "1x10", "--warmup", "2s", "--warmup-polls", "1", "--measure", "3s", "--outage", "3s",
+        "--runs", python ? "1x10,1x10@script" : "1x10", "--warmup", "2s", "--warmup-polls", "1", "--measure", "3s", "--outage", "3s",
         "--write", page.toString())
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     boolean ended = bench.waitFor(180, TimeUnit.SECONDS);
@@ -52,6 +69,13 @@ class BenchIT {
     assertTrue(run.find(), "a row for one meter at 10 Hz:\n" + written);
     assertTrue(Integer.parseInt(run.group(1)) > 0, "latency samples in the window: " + run.group());
     assertTrue(Double.parseDouble(run.group(3)) > 0, "the agent's CPU was counted: " + run.group());
+    if (python) {
+      Matcher script = Pattern.compile("(?m)^\\| 1, script \\| 10 Hz \\| 1 \\| (\\d+) \\|").matcher(written);
+      assertTrue(script.find(), "a row for the reference script:\n" + written);
+      assertTrue(Integer.parseInt(script.group(1)) > 0, "the script's latency samples: " + script.group());
+      assertTrue(written.contains("| for comparison, measured in the same session: the reference script"),
+          "the script beside the budget:\n" + written);
+    }
     Matcher drain = Pattern.compile("(?m)^\\| (\\d+) \\| (\\d+) \\| 0 \\| 0 \\|").matcher(written);
     assertTrue(drain.find(), "the outage run: every record delivered, none lost, none twice:\n" + written);
     assertEquals(drain.group(1), drain.group(2), drain.group());
