@@ -34,7 +34,8 @@ final class ReferenceScript {
   static String python() {
     for (String python : PYTHONS) {
       try {
-        Process p = new ProcessBuilder(python, "-c", "import pymodbus, paho.mqtt.client").redirectErrorStream(true)
+        Process p = new ProcessBuilder(python, "-c",
+            "from pymodbus.client import ModbusTcpClient; import paho.mqtt.client").redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
           return python;
