@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,8 +75,35 @@ public final class BenchCommand implements Callable<Integer> {
           + "(seconds into the window, latency in ms), to see when the slow ones come")
   Path samples;
 
+  /** One run of {@code --runs}. */
+  record Run(String spec, int devices, double hz, int qos, boolean script) {}
+
+  /** Reads {@code --runs}; a bad one is a usage error before anything starts. */
+  static List<Run> parseRuns(List<String> runs, CommandLine commandLine) {
+    List<Run> out = new ArrayList<>();
+    for (String run : runs) {
+      Matcher m = RUN.matcher(run.trim());
+      if (!m.matches()) {
+        throw new ParameterException(commandLine,
+            "--runs: expected DEVICESxHZ, DEVICESxHZ@qos0 or 1xHZ@script, got '" + run + "'");
+      }
+      boolean script = "script".equals(m.group(3));
+      Run r = new Run(run.trim(), Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)),
+          "qos0".equals(m.group(3)) ? 0 : 1, script);
+      if (script && r.devices() != 1) {
+        throw new ParameterException(commandLine, "--runs: the reference script reads one meter, got '" + run + "'");
+      }
+      if (!(r.hz() > 0)) {
+        throw new ParameterException(commandLine, "--runs: the poll rate must be above 0, got '" + run + "'");
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
+    List<Run> parsed = parseRuns(runs, spec.commandLine());
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
     Path archiveDir = null;
     if (jvmFlags == null) {
@@ -83,13 +111,13 @@ public final class BenchCommand implements Callable<Integer> {
       flags = withClassDataArchive(flags, archiveDir.resolve("evedge-cds.jsa"));
     }
     try {
-      return call(flags);
+      return call(parsed, flags);
     } finally {
       TempDirs.delete(archiveDir);
     }
   }
 
-  private int call(List<String> flags) throws Exception {
+  private int call(List<Run> parsed, List<String> flags) throws Exception {
     if (moreJvmFlags != null) {
       flags = new ArrayList<>(flags);
       flags.addAll(List.of(moreJvmFlags.trim().split("\\s+")));
@@ -98,21 +126,13 @@ public final class BenchCommand implements Callable<Integer> {
         Durations.parse(warmup), Durations.parse(measure), samples);
     String load = loadAverage();
     List<EndToEndBench.Result> results = new ArrayList<>();
-    for (String run : runs) {
-      Matcher m = RUN.matcher(run.trim());
-      if (!m.matches()) {
-        throw new ParameterException(spec.commandLine(),
-            "--runs: expected DEVICESxHZ, DEVICESxHZ@qos0 or 1xHZ@script, got '" + run + "'");
-      }
-      int devices = Integer.parseInt(m.group(1));
-      double hz = Double.parseDouble(m.group(2));
-      boolean script = "script".equals(m.group(3));
-      int qos = "qos0".equals(m.group(3)) ? 0 : 1;
-      if (script && devices != 1) {
-        throw new ParameterException(spec.commandLine(), "--runs: the reference script reads one meter, got '" + run + "'");
-      }
+    for (Run run : parsed) {
+      int devices = run.devices();
+      double hz = run.hz();
+      boolean script = run.script();
+      int qos = run.qos();
       if (script && ReferenceScript.python() == null) {
-        System.out.println("skipping " + run + ": the reference script needs python3 with pymodbus and paho-mqtt "
+        System.out.println("skipping " + run.spec() + ": the reference script needs python3 with pymodbus and paho-mqtt "
             + "(apt-get install python3-pymodbus python3-paho-mqtt)");
         continue;
       }

@@ -92,12 +92,12 @@ public final class EndToEndBench {
     return r;
   }
 
-  /** What a run makes in {@code dir} (the agent's state and log, the broker's) is kept if it fails. */
+  /** What a run makes in {@code dir} (logs, the agent's state, the broker's files) is kept if it fails. */
   static <T> T keptOnFailure(Path dir, java.util.concurrent.Callable<T> run) throws Exception {
     try {
       return run.call();
     } catch (Exception | Error e) {
-      System.err.println("the run's files (agent log, broker log, state) are kept in " + dir);
+      System.err.println("the run's files (logs, broker files, state) are kept in " + dir);
       throw e;
     }
   }

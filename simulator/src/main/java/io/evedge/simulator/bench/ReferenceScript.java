@@ -32,7 +32,12 @@ final class ReferenceScript {
 
   /** The Python that has pymodbus and paho-mqtt, or null (then the reference is not run). */
   static String python() {
-    for (String python : PYTHONS) {
+    return python(PYTHONS);
+  }
+
+  /** The first of {@code candidates} that runs and imports what the script imports, or null. */
+  static String python(List<String> candidates) {
+    for (String python : candidates) {
       try {
         Process p = new ProcessBuilder(python, "-c",
             "from pymodbus.client import ModbusTcpClient; import paho.mqtt.client").redirectErrorStream(true)

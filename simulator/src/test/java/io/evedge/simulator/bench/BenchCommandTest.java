@@ -2,6 +2,7 @@ package io.evedge.simulator.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,5 +72,47 @@ class BenchCommandTest {
     assertEquals("# Notes\n\n" + BenchCommand.BEGIN + "\nt\n" + BenchCommand.END + "\n",
         BenchCommand.splice("# Notes\n", "t\n"));
     assertEquals(BenchCommand.BEGIN + "\nt\n" + BenchCommand.END + "\n", BenchCommand.splice(null, "t\n"));
+  }
+
+  @Test
+  void badRunsAreUsageErrorsBeforeAnythingStarts() {
+    picocli.CommandLine cl = new picocli.CommandLine(new BenchCommand());
+    java.io.StringWriter err = new java.io.StringWriter();
+    cl.setErr(new java.io.PrintWriter(err));
+    // the agent jar does not exist: a run that got past the parse would fail differently
+    assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "10x10@script"));
+    assertTrue(err.toString().contains("the reference script reads one meter, got '10x10@script'"), err.toString());
+    assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "1x10@qos2"));
+    assertTrue(err.toString().contains("expected DEVICESxHZ, DEVICESxHZ@qos0 or 1xHZ@script, got '1x10@qos2'"),
+        err.toString());
+    assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "1x0"));
+    assertTrue(err.toString().contains("the poll rate must be above 0, got '1x0'"), err.toString());
+  }
+
+  @Test
+  void runsAreReadWithTheirQosAndWhetherTheScriptRunsThem() {
+    assertEquals(List.of(new BenchCommand.Run("1x10", 1, 10, 1, false), new BenchCommand.Run("10x1@qos0", 10, 1, 0, false),
+            new BenchCommand.Run("1x10@script", 1, 10, 1, true)),
+        BenchCommand.parseRuns(List.of("1x10", " 10x1@qos0", "1x10@script"), null));
+  }
+
+  @Test
+  void withoutAPythonThatHasPymodbusAndPahoTheScriptIsNotRun() {
+    // no such interpreter, and one that runs but is no Python at all
+    assertNull(ReferenceScript.python(List.of("/nonexistent/python3", "false")));
+  }
+
+  @Test
+  void theScriptReadsTheAgentsBlocksWithTheTotalPowerUnderTheAgentsTopic() throws Exception {
+    String blocks = ReferenceScript.blocks(io.evedge.drivers.modbus.Profiles.load("eastron-sdm630"));
+    assertTrue(blocks.startsWith("[{\"address\":0,"), blocks);
+    assertTrue(blocks.contains("[\"charge-wattage\","), blocks);
+    assertTrue(!blocks.contains("power_total"), blocks);
+    assertEquals(io.evedge.drivers.modbus.Profiles.plan(io.evedge.drivers.modbus.Profiles.load("eastron-sdm630")).size(),
+        blocks.split("\"address\"").length - 1, blocks);
+    // a profile of other register types is refused, not misread
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ReferenceScript.blocks(io.evedge.drivers.modbus.Profiles.load("evedge-sim-evse")));
+    assertTrue(e.getMessage().contains("reference script"), e.getMessage());
   }
 }
