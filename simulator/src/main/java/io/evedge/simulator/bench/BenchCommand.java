@@ -63,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "flags added after the package's (and its class-data archive), to try one against them")
   String moreJvmFlags;
 
+  @Option(names = "--agent-cpus", paramLabel = "CPUS", defaultValue = EndToEndBench.SMALL_BOARD_CPUS,
+      description = "the CPUs the agent runs on, as the package's EVEDGE_CPUS: a taskset list, 'last' (the "
+          + "highest-numbered CPU) or 'none' (not pinned) (default: the package's, ${DEFAULT-VALUE})")
+  String agentCpus;
+
   @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0|@script]",
       defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0,1x10@script",
       description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0; @script runs the "
@@ -122,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
       flags = new ArrayList<>(flags);
       flags.addAll(List.of(moreJvmFlags.trim().split("\\s+")));
     }
-    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags,
+    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags, pinning(),
         Durations.parse(warmup), Durations.parse(measure), samples);
     String load = loadAverage();
     List<EndToEndBench.Result> results = new ArrayList<>();
@@ -140,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
           script ? "the reference script (pymodbus + paho-mqtt), 1 device" : devices + " device(s) with the agent",
           fmt(hz), qos);
       Duration polls = Duration.ofMillis(Math.round(warmupPolls * 1000 / hz));
-      EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(),
+      EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(), o.cpus(),
           polls.compareTo(o.warmup()) > 0 ? polls : o.warmup(), o.measure(), o.samples());
       EndToEndBench.Result r = EndToEndBench.run(runOptions, script, devices, hz, qos);
       results.add(r);
@@ -172,7 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.println("writing the agent's class-data archive, as the launcher does at the first clean stop ...");
     List<String> training = new ArrayList<>(flags);
     training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"));
-    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, Duration.ofSeconds(5),
+    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, pinning(), Duration.ofSeconds(5),
         Duration.ofSeconds(5), null), 1, 10, 1);
     if (!Files.exists(archive)) {
       System.out.println("  no archive was written: the runs go without it");
@@ -181,6 +186,16 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> withArchive = new ArrayList<>(flags);
     withArchive.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds*=off"));
     return withArchive;
+  }
+
+  /** The agent's CPU list from {@code --agent-cpus}, empty (not pinned) when taskset is not there. */
+  private String pinning() throws java.io.IOException {
+    String cpus = EndToEndBench.cpus(agentCpus);
+    if (!cpus.isEmpty() && !Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+      System.out.println("taskset is not installed (util-linux): the agent runs on all CPUs, not on " + cpus);
+      return "";
+    }
+    return cpus;
   }
 
   /** {@code page} with the text between its markers replaced by {@code generated}; a new page if null. */
@@ -243,7 +258,10 @@ public final class BenchCommand implements Callable<Integer> {
         .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
         .append("; agent flags `").append(String.join(" ", o.jvmFlags())).append("`, environment `")
         .append(EndToEndBench.SMALL_BOARD_ENV.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-            .sorted().collect(java.util.stream.Collectors.joining(" "))).append("`; load average (1/5/15 min) before the runs ")
+            .sorted().collect(java.util.stream.Collectors.joining(" "))).append("`, ")
+        .append(o.cpus().isEmpty() ? "not pinned to a CPU" : "pinned to CPU " + o.cpus() + " with `taskset -c " + o.cpus()
+            + "` (the package pins it to the last CPU: `EVEDGE_CPUS=" + EndToEndBench.SMALL_BOARD_CPUS + "`)")
+        .append("; load average (1/5/15 min) before the runs ")
         .append(load).append("; warm-up ")
         .append(o.warmup().toSeconds()).append(" s or ").append(warmupPolls)
         .append(" polls, whichever is longer, then a window of ").append(o.measure().toSeconds()).append(" s per run.\n");

@@ -50,9 +50,38 @@ public final class EndToEndBench {
   /** The environment the Debian package gives the agent (/etc/default/evedge, /usr/bin/evedge-agent). */
   public static final Map<String, String> SMALL_BOARD_ENV = Map.of("MALLOC_ARENA_MAX", "2");
 
-  /** Starts the agent jar as its own JVM with the options' flags and the small-board environment. */
+  /** The CPUs the Debian package runs the agent on ({@code EVEDGE_CPUS} of /etc/default/evedge). */
+  public static final String SMALL_BOARD_CPUS = "last";
+
+  /**
+   * The CPU list for {@code taskset -c} that {@code spec} means, as the package's launcher reads
+   * {@code EVEDGE_CPUS}: {@code last} is the highest-numbered CPU this process may run on, a list is
+   * taken as it is; empty or {@code none} means not pinned (an empty result).
+   */
+  static String cpus(String spec) throws IOException {
+    if (spec == null || spec.isBlank() || "none".equals(spec)) {
+      return "";
+    }
+    if (!"last".equals(spec)) {
+      return spec;
+    }
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Cpus_allowed_list:")) {
+        Matcher m = Pattern.compile("(\\d+)\\s*$").matcher(line);
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+    }
+    throw new IOException("no Cpus_allowed_list in /proc/self/status: cannot find the last CPU");
+  }
+
+  /** Starts the agent jar as its own JVM with the options' flags, CPUs and the small-board environment. */
   static Process startAgent(Options o, Path config, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (!o.cpus().isEmpty()) {
+      cmd.addAll(List.of("taskset", "-c", o.cpus()));
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(o.jvmFlags());
     cmd.addAll(List.of("-jar", o.agentJar().toString(), "run", "--config", config.toString()));
@@ -64,9 +93,14 @@ public final class EndToEndBench {
   private static final Pattern VALUE = Pattern.compile("\"value\":(-?[0-9.]+)");
   private static final int POWER_ADDRESS = 0x0034;
 
-  /** What to run. */
-  /** @param samples where to write each run's latency samples as CSV; null for nowhere */
-  public record Options(Path agentJar, List<String> jvmFlags, Duration warmup, Duration measure, Path samples) {}
+  /**
+   * What to run.
+   *
+   * @param cpus the agent's CPUs for {@code taskset -c} (see {@link #cpus}), empty for not pinned
+   * @param samples where to write each run's latency samples as CSV; null for nowhere
+   */
+  public record Options(Path agentJar, List<String> jvmFlags, String cpus, Duration warmup, Duration measure,
+      Path samples) {}
 
   /** One run's figures. */
   public record Result(boolean script, int devices, double hz, int signalQos, int samples, double p50Ms, double p99Ms, double maxMs,

@@ -25,6 +25,19 @@ class BenchCommandTest {
     assertEquals(true, opts.find() && arenas.find(), "EVEDGE_JAVA_OPTS and MALLOC_ARENA_MAX in /etc/default/evedge");
     assertEquals(opts.group(1), String.join(" ", EndToEndBench.SMALL_BOARD_FLAGS));
     assertEquals(arenas.group(1), EndToEndBench.SMALL_BOARD_ENV.get("MALLOC_ARENA_MAX"));
+    Matcher cpus = Pattern.compile("(?m)^EVEDGE_CPUS=(.*)$").matcher(defaults);
+    assertEquals(true, cpus.find(), "EVEDGE_CPUS in /etc/default/evedge");
+    assertEquals(cpus.group(1), EndToEndBench.SMALL_BOARD_CPUS);
+  }
+
+  @Test
+  void theAgentsCpusAreReadAsThePackagesLauncherReadsThem() throws Exception {
+    String own = Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow();
+    assertEquals(own.replaceAll(".*[^0-9]", ""), EndToEndBench.cpus("last"), "the highest-numbered CPU of " + own);
+    assertEquals("0,1", EndToEndBench.cpus("0,1"));
+    assertEquals("", EndToEndBench.cpus("none"));
+    assertEquals("", EndToEndBench.cpus(""));
   }
 
   @Test

@@ -198,6 +198,23 @@ class DebPackageIT {
         config.toString()).redirectErrorStream(true).redirectOutput(dir.resolve(log + ".log").toFile()).start();
   }
 
+  /** The JVM the launcher started under {@code runuser}. */
+  private static long jvmOf(Process launcher) {
+    return launcher.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+        .findFirst().orElseThrow(() -> new AssertionError("no java process under the launcher")).pid();
+  }
+
+  /** The CPUs process {@code pid} may run on, as Linux lists them ({@code 0-3}, {@code 1}). */
+  private static String cpusAllowed(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+        .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
+        .substring("Cpus_allowed_list:".length()).trim();
+  }
+
+  private static String lastCpu(String list) {
+    return list.replaceAll(".*[^0-9]", "");
+  }
+
   /** Whether a file under {@code dir} holds {@code text} (a record id in the outbox's segments). */
   private static boolean holds(Path dir, String text) {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -231,6 +248,8 @@ class DebPackageIT {
           .start();
       try {
         sub.await("evedge/" + deviceId + "/status", r -> r.payload().contains("\"online\""), Duration.ofSeconds(30));
+        assertEquals(lastCpu(cpusAllowed(ProcessHandle.current().pid())), cpusAllowed(jvmOf(agent)),
+            "the launcher runs the agent on the last CPU (EVEDGE_CPUS=last in /etc/default/evedge)");
         sub.await("evedge/" + deviceId + "/signals/charge-wattage", r -> r.payload().startsWith("{\"value\":7400,"),
             Duration.ofSeconds(30));
       } finally {

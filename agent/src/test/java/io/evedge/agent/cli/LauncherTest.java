@@ -1,0 +1,100 @@
+package io.evedge.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Debian package's launcher ({@code src/deb/bin/evedge-agent}) as a real shell script with the
+ * real {@code taskset}; only {@code java} is a stand-in (through {@code JAVA_HOME}) that prints the
+ * CPUs it may run on and its arguments. The defaults file comes from {@code EVEDGE_DEFAULTS}.
+ */
+class LauncherTest {
+
+  private static final Path LAUNCHER = Path.of("src/deb/bin/evedge-agent").toAbsolutePath();
+
+  @TempDir
+  Path dir;
+
+  @BeforeEach
+  void fakeJava() throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, """
+        #!/bin/sh
+        echo "cpus: $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)"
+        echo "args: $*"
+        """);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private record Run(int code, String out, String err) {
+    String line(String prefix) {
+      return out.lines().filter(l -> l.startsWith(prefix)).findFirst().map(l -> l.substring(prefix.length()))
+          .orElseThrow(() -> new AssertionError("no '" + prefix + "' line in:\n" + out + err));
+    }
+  }
+
+  private Run launch(String cpusLine) throws Exception {
+    Path defaults = dir.resolve("defaults");
+    Files.writeString(defaults, "EVEDGE_JAVA_OPTS=\"-Xmx24m -XX:+UseSerialGC\"\n" + cpusLine + "\n");
+    ProcessBuilder pb = new ProcessBuilder("sh", LAUNCHER.toString(), "version");
+    pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+    pb.environment().put("EVEDGE_DEFAULTS", defaults.toString());
+    pb.environment().remove("EVEDGE_CPUS");
+    pb.redirectError(dir.resolve("err").toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher ended");
+    return new Run(p.exitValue(), out, Files.readString(dir.resolve("err")));
+  }
+
+  /** The CPUs this test may run on, as Linux lists them. */
+  private static String ownCpus() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+        .map(l -> l.substring("Cpus_allowed_list:".length()).trim()).findFirst().orElseThrow();
+  }
+
+  @Test
+  void lastPinsTheAgentToTheHighestNumberedCpuItMayUse() throws Exception {
+    Run r = launch("EVEDGE_CPUS=last");
+    assertEquals(0, r.code(), r.err());
+    String own = ownCpus();
+    assertEquals(own.substring(own.replaceAll("[0-9]+$", "").length()), r.line("cpus: "));
+    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "),
+        "the JVM flags still come first");
+  }
+
+  @Test
+  void anExplicitListIsTakenAsIs() throws Exception {
+    Run r = launch("EVEDGE_CPUS=0");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("0", r.line("cpus: "));
+  }
+
+  @Test
+  void emptyLeavesTheAgentOnAllCpus() throws Exception {
+    Run r = launch("EVEDGE_CPUS=");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(ownCpus(), r.line("cpus: "));
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void aCpuThatIsNotThereIsReportedAndTheAgentStillStarts() throws Exception {
+    Run r = launch("EVEDGE_CPUS=4095");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(ownCpus(), r.line("cpus: "), "not pinned");
+    assertTrue(r.err().contains("cannot run on CPUs '4095' (EVEDGE_CPUS in " + dir.resolve("defaults") + ")"), r.err());
+    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+  }
+}
