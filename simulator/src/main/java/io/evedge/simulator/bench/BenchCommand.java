@@ -109,25 +109,26 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Run> parsed = parseRuns(runs, spec.commandLine());
+    String cpus = pinning(agentCpus, spec.commandLine());
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
     Path archiveDir = null;
     if (jvmFlags == null) {
       archiveDir = Files.createTempDirectory("evedge-bench-cds-");
-      flags = withClassDataArchive(flags, archiveDir.resolve("evedge-cds.jsa"));
+      flags = withClassDataArchive(flags, cpus, archiveDir.resolve("evedge-cds.jsa"));
     }
     try {
-      return call(parsed, flags);
+      return call(parsed, flags, cpus);
     } finally {
       TempDirs.delete(archiveDir);
     }
   }
 
-  private int call(List<Run> parsed, List<String> flags) throws Exception {
+  private int call(List<Run> parsed, List<String> flags, String cpus) throws Exception {
     if (moreJvmFlags != null) {
       flags = new ArrayList<>(flags);
       flags.addAll(List.of(moreJvmFlags.trim().split("\\s+")));
     }
-    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags, pinning(),
+    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags, cpus,
         Durations.parse(warmup), Durations.parse(measure), samples);
     String load = loadAverage();
     List<EndToEndBench.Result> results = new ArrayList<>();
@@ -173,11 +174,11 @@ public final class BenchCommand implements Callable<Integer> {
    * clean stop writes ({@code -XX:ArchiveClassesAtExit}) and later starts map: written here by a
    * short training run first.
    */
-  private List<String> withClassDataArchive(List<String> flags, Path archive) throws Exception {
+  private List<String> withClassDataArchive(List<String> flags, String cpus, Path archive) throws Exception {
     System.out.println("writing the agent's class-data archive, as the launcher does at the first clean stop ...");
     List<String> training = new ArrayList<>(flags);
     training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"));
-    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, pinning(), Duration.ofSeconds(5),
+    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, cpus, Duration.ofSeconds(5),
         Duration.ofSeconds(5), null), 1, 10, 1);
     if (!Files.exists(archive)) {
       System.out.println("  no archive was written: the runs go without it");
@@ -188,12 +189,25 @@ public final class BenchCommand implements Callable<Integer> {
     return withArchive;
   }
 
-  /** The agent's CPU list from {@code --agent-cpus}, empty (not pinned) when taskset is not there. */
-  private String pinning() throws java.io.IOException {
+  /**
+   * The agent's CPU list from {@code --agent-cpus}: empty (not pinned) when taskset is not there; a
+   * list this machine cannot run a process on is a usage error before anything starts.
+   */
+  static String pinning(String agentCpus, CommandLine commandLine) throws Exception {
     String cpus = EndToEndBench.cpus(agentCpus);
-    if (!cpus.isEmpty() && !Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+    if (cpus.isEmpty()) {
+      return cpus;
+    }
+    if (!Files.isExecutable(Path.of("/usr/bin/taskset"))) {
       System.out.println("taskset is not installed (util-linux): the agent runs on all CPUs, not on " + cpus);
       return "";
+    }
+    Process check = new ProcessBuilder("/usr/bin/taskset", "-c", cpus, "true").redirectErrorStream(true).start();
+    String out = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    if (!check.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || check.exitValue() != 0) {
+      check.destroyForcibly();
+      throw new ParameterException(commandLine, "--agent-cpus: this machine cannot run a process on CPUs '"
+          + agentCpus + "' (taskset: " + out + ")");
     }
     return cpus;
   }

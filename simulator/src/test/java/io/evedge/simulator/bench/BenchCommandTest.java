@@ -100,6 +100,9 @@ class BenchCommandTest {
         err.toString());
     assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "1x0"));
     assertTrue(err.toString().contains("the poll rate must be above 0, got '1x0'"), err.toString());
+    assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "1x10", "--agent-cpus", "4095"));
+    assertTrue(err.toString().contains("--agent-cpus: this machine cannot run a process on CPUs '4095'"),
+        err.toString());
   }
 
   @Test
