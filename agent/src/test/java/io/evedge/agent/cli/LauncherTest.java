@@ -31,7 +31,7 @@ class LauncherTest {
     Path java = bin.resolve("java");
     Files.writeString(java, """
         #!/bin/sh
-        echo "cpus: $(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)"
+        echo "cpus: $(/bin/sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)"
         echo "args: $*"
         """);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -45,9 +45,17 @@ class LauncherTest {
   }
 
   private Run launch(String cpusLine) throws Exception {
+    return launch(cpusLine, null);
+  }
+
+  /** With {@code path} as PATH when it is not null. */
+  private Run launch(String cpusLine, Path path) throws Exception {
     Path defaults = dir.resolve("defaults");
     Files.writeString(defaults, "EVEDGE_JAVA_OPTS=\"-Xmx24m -XX:+UseSerialGC\"\n" + cpusLine + "\n");
-    ProcessBuilder pb = new ProcessBuilder("sh", LAUNCHER.toString(), "version");
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", LAUNCHER.toString(), "version");
+    if (path != null) {
+      pb.environment().put("PATH", path.toString());
+    }
     pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
     pb.environment().put("EVEDGE_DEFAULTS", defaults.toString());
     pb.environment().remove("EVEDGE_CPUS");
@@ -96,5 +104,13 @@ class LauncherTest {
     assertEquals(ownCpus(), r.line("cpus: "), "not pinned");
     assertTrue(r.err().contains("cannot run on CPUs '4095' (EVEDGE_CPUS in " + dir.resolve("defaults") + ")"), r.err());
     assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+  }
+
+  @Test
+  void withoutTasksetTheAgentSaysSoAndStartsOnAllCpus() throws Exception {
+    Run r = launch("EVEDGE_CPUS=0", Files.createDirectories(dir.resolve("empty-path")));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(ownCpus(), r.line("cpus: "), "not pinned");
+    assertTrue(r.err().contains("EVEDGE_CPUS=0 but taskset is not installed; running on all CPUs"), r.err());
   }
 }

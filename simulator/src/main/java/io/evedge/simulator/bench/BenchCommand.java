@@ -198,16 +198,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (cpus.isEmpty()) {
       return cpus;
     }
-    if (!Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+    if (!Files.isExecutable(Path.of(EndToEndBench.TASKSET))) {
       System.out.println("taskset is not installed (util-linux): the agent runs on all CPUs, not on " + cpus);
       return "";
     }
-    Process check = new ProcessBuilder("/usr/bin/taskset", "-c", cpus, "true").redirectErrorStream(true).start();
-    String out = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-    if (!check.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || check.exitValue() != 0) {
-      check.destroyForcibly();
+    Children.Check check = Children.check(List.of(EndToEndBench.TASKSET, "-c", cpus, "true"));
+    if (!check.ok()) {
       throw new ParameterException(commandLine, "--agent-cpus: this machine cannot run a process on CPUs '"
-          + agentCpus + "' (taskset: " + out + ")");
+          + agentCpus + "' (taskset: " + check.output() + ")");
     }
     return cpus;
   }

@@ -53,12 +53,15 @@ public final class EndToEndBench {
   /** The CPUs the Debian package runs the agent on ({@code EVEDGE_CPUS} of /etc/default/evedge). */
   public static final String SMALL_BOARD_CPUS = "last";
 
+  /** util-linux's taskset, which pins the agent as the package's launcher does. */
+  static final String TASKSET = "/usr/bin/taskset";
+
   /**
    * The CPU list for {@code taskset -c} that {@code spec} means, as the package's launcher reads
    * {@code EVEDGE_CPUS}: {@code last} is the highest-numbered CPU this process may run on, a list is
    * taken as it is; empty or {@code none} means not pinned (an empty result).
    */
-  static String cpus(String spec) throws IOException {
+  public static String cpus(String spec) throws IOException {
     if (spec == null || spec.isBlank() || "none".equals(spec)) {
       return "";
     }
@@ -80,7 +83,7 @@ public final class EndToEndBench {
   static Process startAgent(Options o, Path config, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (!o.cpus().isEmpty()) {
-      cmd.addAll(List.of("taskset", "-c", o.cpus()));
+      cmd.addAll(List.of(TASKSET, "-c", o.cpus()));
     }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(o.jvmFlags());

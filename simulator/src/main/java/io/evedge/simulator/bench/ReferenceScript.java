@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The budget's reference, run on this machine beside the agent: a bare pymodbus + paho-mqtt script
@@ -39,15 +38,9 @@ final class ReferenceScript {
   static String python(List<String> candidates) {
     for (String python : candidates) {
       try {
-        Process p = new ProcessBuilder(python, "-c",
-            "from pymodbus.client import ModbusTcpClient; import paho.mqtt.client").redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+        if (Children.check(List.of(python, "-c", "from pymodbus.client import ModbusTcpClient; import paho.mqtt.client")).ok()) {
           return python;
         }
-        p.destroyForcibly();
-      } catch (IOException e) {
-        // not this one
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return null;

@@ -211,10 +211,6 @@ class DebPackageIT {
         .substring("Cpus_allowed_list:".length()).trim();
   }
 
-  private static String lastCpu(String list) {
-    return list.replaceAll(".*[^0-9]", "");
-  }
-
   /** Whether a file under {@code dir} holds {@code text} (a record id in the outbox's segments). */
   private static boolean holds(Path dir, String text) {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -248,7 +244,7 @@ class DebPackageIT {
           .start();
       try {
         sub.await("evedge/" + deviceId + "/status", r -> r.payload().contains("\"online\""), Duration.ofSeconds(30));
-        assertEquals(lastCpu(cpusAllowed(ProcessHandle.current().pid())), cpusAllowed(jvmOf(agent)),
+        assertEquals(io.evedge.simulator.bench.EndToEndBench.cpus("last"), cpusAllowed(jvmOf(agent)),
             "the launcher runs the agent on the last CPU (EVEDGE_CPUS=last in /etc/default/evedge)");
         sub.await("evedge/" + deviceId + "/signals/charge-wattage", r -> r.payload().startsWith("{\"value\":7400,"),
             Duration.ofSeconds(30));
