@@ -32,6 +32,9 @@ import org.tinylog.Logger;
  */
 public final class ModbusSlaveServer implements AutoCloseable {
 
+  /** How long stopping waits for the accept thread to leave the listening socket. */
+  private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
+
   private final ModbusSlave slave;
   private final Framing framing;
   private final SystemScheduler replies = new SystemScheduler("modbus-slave-replies");
@@ -40,6 +43,7 @@ public final class ModbusSlaveServer implements AutoCloseable {
   private final SerialTransport serial;
   private volatile int port;
   private volatile ServerSocket server;
+  private volatile Thread acceptor;
   private volatile boolean vanished;
   private volatile boolean echo;
   private volatile SerialSettings line;
@@ -142,7 +146,9 @@ public final class ModbusSlaveServer implements AutoCloseable {
     s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 16);
     port = s.getLocalPort();
     server = s;
-    Threads.factory("modbus-slave-accept-" + port).newThread(() -> accept(s)).start();
+    Thread t = Threads.factory("modbus-slave-accept-" + port).newThread(() -> accept(s));
+    acceptor = t;
+    t.start();
   }
 
   private void accept(ServerSocket s) {
@@ -162,14 +168,28 @@ public final class ModbusSlaveServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops listening, and returns only once the port is free: the accept thread, blocked in the
+   * kernel on the listening socket, keeps it listening until it has left, and a {@link #reappear()}
+   * right after would find the port taken.
+   */
   private void closeServer() {
     ServerSocket s = server;
+    Thread t = acceptor;
     server = null;
+    acceptor = null;
     if (s != null) {
       try {
         s.close();
       } catch (IOException ignored) {
         // closing anyway
+      }
+    }
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(ACCEPTOR_EXIT.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -8,6 +8,8 @@ import io.evedge.drivers.modbus.FrameError;
 import io.evedge.drivers.modbus.codec.Framing;
 import io.evedge.proto.TcpEndpointConfig;
 import io.evedge.time.SystemScheduler;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,6 +87,19 @@ class ModbusFaultsIT {
     slave.reappear();
     device.awaitState(DeviceState.ONLINE, back, Duration.ofSeconds(10));
     device.awaitBatches(1, Duration.ofSeconds(5));
+  }
+
+  @Test
+  void deviceThatComesBackRightAfterVanishingListensEveryTime() throws Exception {
+    // a scenario on the virtual clock ends an outage a few microseconds of real time after it began
+    slave = serve(Framing.TCP);
+    for (int i = 0; i < 300; i++) {
+      slave.vanish();
+      slave.reappear();
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", slave.port()), 2000);
+      }
+    }
   }
 
   @Test
