@@ -47,7 +47,7 @@ class ConfigCliTest {
     CliRun r = checkConfig(GOOD);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("meter: eastron-sdm630 at tcp://127.0.0.1:1502 unit 1"), r.out());
-    assertTrue(r.out().contains("2 reads per poll"), r.out());
+    assertTrue(r.out().contains("1 read per poll: FC4 0x0000+76"), r.out());
     assertTrue(r.out().contains("charge-voltage"), r.out());
     assertTrue(r.out().contains("evedge/cp-garage-01/status"), r.out());
     assertTrue(r.out().contains("password set"), r.out());
