@@ -8,6 +8,7 @@ import io.evedge.time.SystemScheduler;
 import io.evedge.yaml.ConfigException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -28,6 +29,11 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // The agent's text (log lines, error messages, its numbers in them) reads the same whatever the
+    // board's locale. Paho also looks up its message catalog for every token it makes: under a locale
+    // with no catalog of its own (en, from LANG=C.UTF-8) each lookup takes the slow path through the
+    // candidate locales, under the root locale it is one cache hit.
+    Locale.setDefault(Locale.ROOT);
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

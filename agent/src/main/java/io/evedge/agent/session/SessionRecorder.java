@@ -92,6 +92,10 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       RANGE, FAST_PRESENT, FAST_TYPE, PHASES, "voltage_l1", "voltage_l2", "voltage_l3", "current_l1", "current_l2",
       "current_l3", "power_l1", "power_l2", "power_l3", "power_total", SessionSettings.ENERGY_IMPORT);
   private static final Set<String> POWER_KEYS = Set.of("power_l1", "power_l2", "power_l3", "power_total", WATTAGE);
+  // the per-phase reading keys, L1 to L3, named once rather than built at every sample
+  private static final String[] VOLTAGE_KEYS = {"voltage_l1", "voltage_l2", "voltage_l3"};
+  private static final String[] CURRENT_KEYS = {"current_l1", "current_l2", "current_l3"};
+  private static final String[] POWER_PHASE_KEYS = {"power_l1", "power_l2", "power_l3"};
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
@@ -355,8 +359,8 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
       double e = number(SessionSettings.ENERGY_IMPORT);
       double soc = number(SOC);
       for (int i = 0; i < 3; i++) {
-        v[i] = number("voltage_l" + (i + 1));
-        a[i] = number("current_l" + (i + 1));
+        v[i] = number(VOLTAGE_KEYS[i]);
+        a[i] = number(CURRENT_KEYS[i]);
       }
       if (session != null) {
         feed(now, wallMs, freshP ? p : Double.NaN, freshE ? e : Double.NaN, freshSoc ? soc : Double.NaN, p);
@@ -1003,8 +1007,8 @@ public final class SessionRecorder implements SignalRouter.Listener, AutoCloseab
     }
     double sum = 0;
     boolean any = false;
-    for (int i = 1; i <= 3; i++) {
-      double p = number("power_l" + i);
+    for (String key : POWER_PHASE_KEYS) {
+      double p = number(key);
       if (!Double.isNaN(p)) {
         sum += p;
         any = true;

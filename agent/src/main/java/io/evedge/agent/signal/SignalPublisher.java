@@ -6,6 +6,8 @@ import io.evedge.agent.mqtt.MqttLink;
 import io.evedge.agent.mqtt.MqttOut;
 import io.evedge.proto.PayloadFormat;
 import io.evedge.proto.SignalValue;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -23,6 +25,8 @@ public final class SignalPublisher implements Consumer<SignalTable.Update>, Repo
 
   private final MqttLink link;
   private final Topics topics;
+  // every catalog signal's topic, built once: a body goes out at every poll that changes it
+  private final Map<String, String> topicOf;
   private final Payloads payloads;
   private final int qos;
   private final AtomicLong published = new AtomicLong();
@@ -30,6 +34,11 @@ public final class SignalPublisher implements Consumer<SignalTable.Update>, Repo
   public SignalPublisher(MqttLink link, Topics topics, PayloadFormat format, int qos) {
     this.link = link;
     this.topics = topics;
+    Map<String, String> t = new HashMap<>();
+    for (String name : SignalCatalog.all().keySet()) {
+      t.put(name, topics.signal(name));
+    }
+    this.topicOf = Map.copyOf(t);
     this.payloads = new Payloads(format);
     this.qos = qos;
   }
@@ -43,7 +52,10 @@ public final class SignalPublisher implements Consumer<SignalTable.Update>, Repo
   @Override
   public void publish(SignalCatalog.Def def, SignalValue body, boolean every) {
     Payloads.Encoded e = SignalBodies.encode(payloads.format(), def, body);
-    String topic = topics.signal(def.name());
+    String topic = topicOf.get(def.name());
+    if (topic == null) {
+      topic = topics.signal(def.name());
+    }
     link.publish(every ? MqttOut.each(topic, e.bytes(), qos, true, e.contentType())
         : MqttOut.latest(topic, e.bytes(), qos, e.contentType()));
     published.incrementAndGet();
