@@ -116,7 +116,7 @@ public class SignalUpdateBenchmark {
 
     Set<String> keys = new HashSet<>(List.of("voltage_l1", "voltage_l2", "voltage_l3", "current_l1", "current_l2",
         "current_l3", "power_l1", "power_l2", "power_l3", "power_total", "frequency", "energy_import",
-        "energy_export", "energy_total"));
+        "energy_export"));
     List<Derivation> derivations = new ArrayList<>(MeterDerivations.forDevice(DEVICE, keys));
     derivations.addAll(ChargeDerivations.forDevice(DEVICE, keys));
     Set<String> direct = new HashSet<>();
@@ -153,7 +153,6 @@ public class SignalUpdateBenchmark {
       v.put("frequency", 49.95 + random.nextDouble() * 0.1);
       v.put("energy_import", energy);
       v.put("energy_export", 0.012);
-      v.put("energy_total", energy + 0.012);
       List<Reading> readings = new ArrayList<>();
       v.forEach((k, x) -> readings.add(new Reading(DEVICE, k, (double) x.floatValue(), unit(k), at)));
       polls.add(List.copyOf(readings));
