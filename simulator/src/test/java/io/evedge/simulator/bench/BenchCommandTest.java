@@ -113,6 +113,42 @@ class BenchCommandTest {
   }
 
   @Test
+  void theBudgetSetsTheAgentAgainstTheScriptOfTheSameRateAndQos() {
+    EndToEndBench.Result agent10 = result(false, 10, 1, 2.0, 0.90);
+    EndToEndBench.Result agent1 = result(false, 1, 1, 3.0, 0.20);
+    EndToEndBench.Result agentQos0 = result(false, 10, 0, 1.5, 0.80);
+    EndToEndBench.Result script10 = result(true, 10, 1, 4.0, 1.20);
+    EndToEndBench.Result script1 = result(true, 1, 1, 2.0, 0.16);
+    String table = BenchCommand.budget(List.of(agent10, agent1, agentQos0, script10, script1), null);
+    // above the budget's absolute figure, inside the script measured beside it
+    assertTrue(table.contains("| agent CPU, 1 meter at 10 Hz, signal QoS 1 | ≤ 0.67 % of a core | 0.90 % | **no** "
+        + "| 1.20 % | yes (75 %) |"), table);
+    assertTrue(table.contains("| latency register → subscriber, p99, 1 meter at 10 Hz, signal QoS 1 | ≤ 3.5 ms "
+        + "| 2.00 ms | yes | 4.00 ms | yes (50 %) |"), table);
+    // above the script of its own rate: said so
+    assertTrue(table.contains("| agent CPU, 1 meter at 1 Hz, signal QoS 1 | ≤ 0.1 % of a core | 0.20 % | **no** "
+        + "| 0.16 % | **no** (125 %) |"), table);
+    // no script ran at QoS 0: nothing to set it against, rather than the QoS 1 script
+    assertTrue(table.contains("| agent CPU, 1 meter at 10 Hz, signal QoS 0 | ≤ 0.67 % of a core | 0.80 % | **no** "
+        + "| – | – |"), table);
+    // RSS: the script's figure beside it, but the budget allows the agent more than the script
+    assertTrue(table.contains("| 63.0 MB | yes | 25.0 MB | – |"), table);
+    // the script's rows are not counted as the agent's
+    assertTrue(!table.contains("4.00 ms | **no**") && !table.contains("| 1.20 % | **no** |"), table);
+  }
+
+  @Test
+  void withoutTheScriptTheBudgetHasNothingToSetTheAgentAgainst() {
+    String table = BenchCommand.budget(List.of(result(false, 10, 1, 2.0, 0.5)), null);
+    assertTrue(table.contains("| 0.50 % | yes | – | – |"), table);
+  }
+
+  private static EndToEndBench.Result result(boolean script, double hz, int qos, double p99, double cpu) {
+    return new EndToEndBench.Result(script, 1, hz, qos, 100, 1.0, p99, p99 * 2, cpu, (script ? 25 : 63) * 1024L,
+        (script ? 25 : 63) * 1024L, script ? 300 : 1000, script ? 310 : 1010, "");
+  }
+
+  @Test
   void withoutAPythonThatHasPymodbusAndPahoTheScriptIsNotRun() {
     // no such interpreter, and one that runs but is no Python at all
     assertNull(ReferenceScript.python(List.of("/nonexistent/python3", "false")));
