@@ -287,7 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
    *
    * <p>The budget's latency and CPU targets are the reference script's figures on the machine they were
    * taken on, so where the script ran at the same rate and QoS in this session two more columns set
-   * the agent against it: the script's figure, and the agent's as a share of it ("reached" when the
+   * the agent against it: the script's figure, and the agent's as a share of it ("yes" when the
    * agent's is not above the script's). Other rows show the script's figure for comparison only.
    */
   static String budget(List<EndToEndBench.Result> all, OutageBench.Result drained) {
