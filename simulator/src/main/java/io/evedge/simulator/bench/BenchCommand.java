@@ -302,7 +302,8 @@ public final class BenchCommand implements Callable<Integer> {
         EndToEndBench.Result s = scriptLike(scripts, r);
         b.append(row("latency register → subscriber, p99, 1 meter at 10 Hz, signal QoS " + r.signalQos(), "≤ 3.5 ms",
             String.format("%.2f ms", r.p99Ms()), r.p99Ms() <= 3.5,
-            s == null ? null : String.format("%.2f ms", s.p99Ms()), s == null ? null : r.p99Ms() / s.p99Ms()));
+            s == null || Double.isNaN(s.p99Ms()) ? null : String.format("%.2f ms", s.p99Ms()),
+            s == null ? null : r.p99Ms() / s.p99Ms()));
       }
     }
     for (EndToEndBench.Result r : results) {

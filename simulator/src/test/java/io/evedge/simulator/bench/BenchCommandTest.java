@@ -143,6 +143,15 @@ class BenchCommandTest {
     assertTrue(table.contains("| 0.50 % | yes | – | – |"), table);
   }
 
+  @Test
+  void aScriptFigureThatIsNoNumberIsNotASetAgainst() {
+    // a script run that took no CPU tick and delivered no sample
+    EndToEndBench.Result script = result(true, 10, 1, Double.NaN, 0.0);
+    String table = BenchCommand.budget(List.of(result(false, 10, 1, 2.0, 0.5), script), null);
+    assertTrue(table.contains("| 2.00 ms | yes | – | – |"), table);
+    assertTrue(table.contains("| 0.50 % | yes | 0.00 % | – |"), table);
+  }
+
   private static EndToEndBench.Result result(boolean script, double hz, int qos, double p99, double cpu) {
     return new EndToEndBench.Result(script, 1, hz, qos, 100, 1.0, p99, p99 * 2, cpu, (script ? 25 : 63) * 1024L,
         (script ? 25 : 63) * 1024L, script ? 300 : 1000, script ? 310 : 1010, "");
