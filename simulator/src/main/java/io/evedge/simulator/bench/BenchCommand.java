@@ -72,7 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0,1x10@script,1x1@script",
       description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0; @script runs the "
           + "budget's reference, a bare pymodbus + paho-mqtt script, instead of the agent (one meter; skipped "
-          + "when python3-pymodbus and python3-paho-mqtt are not installed) (default ${DEFAULT-VALUE})")
+          + "when python3-pymodbus and python3-paho-mqtt are not installed); a run given more than once makes "
+          + "a row each in the budget, the k-th set against the k-th script run of its rate and QoS, so "
+          + "1x1,1x1@script,1x1,1x1@script compares the two in turn (default ${DEFAULT-VALUE})")
   List<String> runs;
 
   @Option(names = "--samples", paramLabel = "DIR",
@@ -289,6 +291,9 @@ public final class BenchCommand implements Callable<Integer> {
    * taken on, so where the script ran at the same rate and QoS in this session two more columns set
    * the agent against it: the script's figure, and the agent's as a share of it ("yes" when the
    * agent's is not above the script's). Other rows show the script's figure for comparison only.
+   * A run given more than once (to run the agent and the script in turn, {@code 1x1,1x1@script,1x1,
+   * 1x1@script}) makes a row each, "pair k": the k-th agent run set against the k-th script run of
+   * its rate and QoS (the last one where there are fewer).
    */
   static String budget(List<EndToEndBench.Result> all, OutageBench.Result drained) {
     StringBuilder b = new StringBuilder("Against the budget, and against the reference script measured in the same "
@@ -299,8 +304,9 @@ public final class BenchCommand implements Callable<Integer> {
     List<EndToEndBench.Result> scripts = all.stream().filter(EndToEndBench.Result::script).toList();
     for (EndToEndBench.Result r : results) {
       if (r.devices() == 1 && r.hz() == 10) {
-        EndToEndBench.Result s = scriptLike(scripts, r);
-        b.append(row("latency register → subscriber, p99, 1 meter at 10 Hz, signal QoS " + r.signalQos(), "≤ 3.5 ms",
+        EndToEndBench.Result s = scriptLike(scripts, results, r);
+        b.append(row("latency register → subscriber, p99, 1 meter at 10 Hz, signal QoS " + r.signalQos()
+            + pair(results, r), "≤ 3.5 ms",
             String.format("%.2f ms", r.p99Ms()), r.p99Ms() <= 3.5,
             s == null || Double.isNaN(s.p99Ms()) ? null : String.format("%.2f ms", s.p99Ms()),
             s == null ? null : r.p99Ms() / s.p99Ms()));
@@ -309,8 +315,8 @@ public final class BenchCommand implements Callable<Integer> {
     for (EndToEndBench.Result r : results) {
       if (r.devices() == 1 && (r.hz() == 10 || r.hz() == 1)) {
         double target = r.hz() == 10 ? 0.67 : 0.1;
-        EndToEndBench.Result s = scriptLike(scripts, r);
-        b.append(row("agent CPU, 1 meter at " + fmt(r.hz()) + " Hz, signal QoS " + r.signalQos(),
+        EndToEndBench.Result s = scriptLike(scripts, results, r);
+        b.append(row("agent CPU, 1 meter at " + fmt(r.hz()) + " Hz, signal QoS " + r.signalQos() + pair(results, r),
             "≤ " + target + " % of a core", String.format("%.2f %%", r.cpuPercent()), r.cpuPercent() <= target,
             s == null ? null : String.format("%.2f %%", s.cpuPercent()),
             s == null ? null : r.cpuPercent() / s.cpuPercent()));
@@ -343,9 +349,38 @@ public final class BenchCommand implements Callable<Integer> {
     return b.append('\n').toString();
   }
 
-  /** The reference script's run at the rate and QoS of the agent's run {@code r}, or null. */
-  private static EndToEndBench.Result scriptLike(List<EndToEndBench.Result> scripts, EndToEndBench.Result r) {
-    return scripts.stream().filter(s -> s.hz() == r.hz() && s.signalQos() == r.signalQos()).findFirst().orElse(null);
+  /**
+   * The reference script's run to set the agent's run {@code r} against, or null: of the script's runs
+   * at the rate and QoS of {@code r}, the one in the same place as {@code r} among the agent's runs of
+   * its kind (the last one where there are fewer).
+   */
+  private static EndToEndBench.Result scriptLike(List<EndToEndBench.Result> scripts,
+      List<EndToEndBench.Result> results, EndToEndBench.Result r) {
+    List<EndToEndBench.Result> like = scripts.stream()
+        .filter(s -> s.hz() == r.hz() && s.signalQos() == r.signalQos()).toList();
+    return like.isEmpty() ? null : like.get(Math.min(place(results, r), like.size() - 1));
+  }
+
+  /** The agent's runs of the kind of {@code r}: as many meters, at its rate and QoS. */
+  private static List<EndToEndBench.Result> sameKind(List<EndToEndBench.Result> results, EndToEndBench.Result r) {
+    return results.stream()
+        .filter(o -> o.devices() == r.devices() && o.hz() == r.hz() && o.signalQos() == r.signalQos()).toList();
+  }
+
+  /** Where the agent's run {@code r} is among those of its kind, from 0 (by identity: two runs may measure alike). */
+  private static int place(List<EndToEndBench.Result> results, EndToEndBench.Result r) {
+    List<EndToEndBench.Result> kind = sameKind(results, r);
+    for (int i = 0; i < kind.size(); i++) {
+      if (kind.get(i) == r) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("not one of the runs: " + r);
+  }
+
+  /** ", pair k" where the agent's run {@code r} is one of several of its kind, else nothing. */
+  private static String pair(List<EndToEndBench.Result> results, EndToEndBench.Result r) {
+    return sameKind(results, r).size() > 1 ? ", pair " + (place(results, r) + 1) : "";
   }
 
   /** The devices column: how many meters, and whether the agent or the reference script read them. */

@@ -138,6 +138,25 @@ class BenchCommandTest {
   }
 
   @Test
+  void runsGivenInTurnAreSetAgainstTheScriptRunOfTheSamePlace() {
+    // 1x1,1x1@script,1x1,1x1@script,1x1: two measure alike, the third has no script run of its own
+    EndToEndBench.Result first = result(false, 1, 1, 3.0, 0.20);
+    EndToEndBench.Result second = result(false, 1, 1, 3.0, 0.20);
+    EndToEndBench.Result third = result(false, 1, 1, 3.0, 0.30);
+    String table = BenchCommand.budget(List.of(first, result(true, 1, 1, 2.0, 0.10), second,
+        result(true, 1, 1, 2.0, 0.25), third), null);
+    assertTrue(table.contains("| agent CPU, 1 meter at 1 Hz, signal QoS 1, pair 1 | ≤ 0.1 % of a core | 0.20 % "
+        + "| **no** | 0.10 % | **no** (200 %) |"), table);
+    assertTrue(table.contains("| agent CPU, 1 meter at 1 Hz, signal QoS 1, pair 2 | ≤ 0.1 % of a core | 0.20 % "
+        + "| **no** | 0.25 % | yes (80 %) |"), table);
+    assertTrue(table.contains("| agent CPU, 1 meter at 1 Hz, signal QoS 1, pair 3 | ≤ 0.1 % of a core | 0.30 % "
+        + "| **no** | 0.25 % | **no** (120 %) |"), table);
+    // one run of a kind: no pair number
+    String single = BenchCommand.budget(List.of(first, result(true, 1, 1, 2.0, 0.10)), null);
+    assertTrue(single.contains("| agent CPU, 1 meter at 1 Hz, signal QoS 1 | "), single);
+  }
+
+  @Test
   void withoutTheScriptTheBudgetHasNothingToSetTheAgentAgainst() {
     String table = BenchCommand.budget(List.of(result(false, 10, 1, 2.0, 0.5)), null);
     assertTrue(table.contains("| 0.50 % | yes | – | – |"), table);
