@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Debian package's launcher ({@code src/deb/bin/evedge-agent}) as a real shell script with the
- * real {@code taskset}; only {@code java} is a stand-in (through {@code JAVA_HOME}) that prints the
- * CPUs it may run on and its arguments. The defaults file comes from {@code EVEDGE_DEFAULTS}.
+ * real {@code taskset} and {@code chrt}; only {@code java} is a stand-in (through {@code JAVA_HOME}) that
+ * prints the CPUs it may run on, its scheduling policy and its arguments. The defaults file comes from
+ * {@code EVEDGE_DEFAULTS}.
  */
 class LauncherTest {
 
@@ -32,6 +33,7 @@ class LauncherTest {
     Files.writeString(java, """
         #!/bin/sh
         echo "cpus: $(/bin/sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)"
+        echo "policy: $(/usr/bin/chrt -p $$ | /bin/sed -n 's/.*scheduling policy: //p')"
         echo "args: $*"
         """);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -44,14 +46,14 @@ class LauncherTest {
     }
   }
 
-  private Run launch(String cpusLine) throws Exception {
-    return launch(cpusLine, null);
+  private Run launch(String settings) throws Exception {
+    return launch(settings, null);
   }
 
-  /** With {@code path} as PATH when it is not null. */
-  private Run launch(String cpusLine, Path path) throws Exception {
+  /** With {@code settings} (lines) in the defaults file, and {@code path} as PATH when it is not null. */
+  private Run launch(String settings, Path path) throws Exception {
     Path defaults = dir.resolve("defaults");
-    Files.writeString(defaults, "EVEDGE_JAVA_OPTS=\"-Xmx24m -XX:+UseSerialGC\"\n" + cpusLine + "\n");
+    Files.writeString(defaults, "EVEDGE_JAVA_OPTS=\"-Xmx24m -XX:+UseSerialGC\"\n" + settings + "\n");
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", LAUNCHER.toString(), "version");
     if (path != null) {
       pb.environment().put("PATH", path.toString());
@@ -59,6 +61,7 @@ class LauncherTest {
     pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
     pb.environment().put("EVEDGE_DEFAULTS", defaults.toString());
     pb.environment().remove("EVEDGE_CPUS");
+    pb.environment().remove("EVEDGE_SCHED");
     pb.redirectError(dir.resolve("err").toFile());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -94,6 +97,7 @@ class LauncherTest {
     Run r = launch("EVEDGE_CPUS=");
     assertEquals(0, r.code(), r.err());
     assertEquals(ownCpus(), r.line("cpus: "));
+    assertEquals("SCHED_OTHER", r.line("policy: "), "no EVEDGE_SCHED: the default policy");
     assertEquals("", r.err());
   }
 
@@ -112,5 +116,42 @@ class LauncherTest {
     assertEquals(0, r.code(), r.err());
     assertEquals(ownCpus(), r.line("cpus: "), "not pinned");
     assertTrue(r.err().contains("EVEDGE_CPUS=0 but taskset is not installed; running on all CPUs"), r.err());
+  }
+
+  @Test
+  void batchRunsTheAgentAsSchedBatchOnItsCpus() throws Exception {
+    Run r = launch("EVEDGE_CPUS=0\nEVEDGE_SCHED=batch");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("SCHED_BATCH", r.line("policy: "));
+    assertEquals("0", r.line("cpus: "), "pinned as well");
+    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void anEmptyPolicyIsTheDefaultOne() throws Exception {
+    Run r = launch("EVEDGE_SCHED=");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("SCHED_OTHER", r.line("policy: "));
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void aPolicyOtherThanBatchIsReportedAndTheAgentStillStarts() throws Exception {
+    Run r = launch("EVEDGE_SCHED=fifo");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("SCHED_OTHER", r.line("policy: "));
+    assertTrue(r.err().contains("EVEDGE_SCHED='fifo' in " + dir.resolve("defaults") + " is neither batch nor empty"),
+        r.err());
+    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+  }
+
+  @Test
+  void withoutChrtTheAgentSaysSoAndStartsWithTheDefaultPolicy() throws Exception {
+    Run r = launch("EVEDGE_SCHED=batch", Files.createDirectories(dir.resolve("empty-path")));
+    assertEquals(0, r.code(), r.err());
+    assertEquals("SCHED_OTHER", r.line("policy: "));
+    assertTrue(r.err().contains("EVEDGE_SCHED=batch but chrt is not installed; running with the default scheduling "
+        + "policy"), r.err());
   }
 }

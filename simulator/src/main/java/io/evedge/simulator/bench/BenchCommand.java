@@ -68,6 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "highest-numbered CPU) or 'none' (not pinned) (default: the package's, ${DEFAULT-VALUE})")
   String agentCpus;
 
+  @Option(names = "--agent-sched", paramLabel = "POLICY", defaultValue = EndToEndBench.SMALL_BOARD_SCHED,
+      description = "the agent's scheduling policy, as the package's EVEDGE_SCHED: 'batch' (SCHED_BATCH, set "
+          + "with chrt) or 'none' (the default policy) (default: the package's, ${DEFAULT-VALUE})")
+  String agentSched;
+
   @Option(names = "--runs", split = ",", paramLabel = "DEVICESxHZ[@qos0|@script]",
       defaultValue = "1x10,1x1,10x10,10x1,1x10@qos0,1x10@script,1x1@script",
       description = "which runs: meters x polls per second, signals at QoS 1 unless @qos0; @script runs the "
@@ -112,25 +117,26 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Run> parsed = parseRuns(runs, spec.commandLine());
     String cpus = pinning(agentCpus, spec.commandLine());
+    String sched = scheduling(agentSched, spec.commandLine());
     List<String> flags = jvmFlags == null ? EndToEndBench.SMALL_BOARD_FLAGS : List.of(jvmFlags.trim().split("\\s+"));
     Path archiveDir = null;
     if (jvmFlags == null) {
       archiveDir = Files.createTempDirectory("evedge-bench-cds-");
-      flags = withClassDataArchive(flags, cpus, archiveDir.resolve("evedge-cds.jsa"));
+      flags = withClassDataArchive(flags, cpus, sched, archiveDir.resolve("evedge-cds.jsa"));
     }
     try {
-      return call(parsed, flags, cpus);
+      return call(parsed, flags, cpus, sched);
     } finally {
       TempDirs.delete(archiveDir);
     }
   }
 
-  private int call(List<Run> parsed, List<String> flags, String cpus) throws Exception {
+  private int call(List<Run> parsed, List<String> flags, String cpus, String sched) throws Exception {
     if (moreJvmFlags != null) {
       flags = new ArrayList<>(flags);
       flags.addAll(List.of(moreJvmFlags.trim().split("\\s+")));
     }
-    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags, cpus,
+    EndToEndBench.Options o = new EndToEndBench.Options(agentJar.toAbsolutePath(), flags, cpus, sched,
         Durations.parse(warmup), Durations.parse(measure), samples);
     String load = loadAverage();
     List<EndToEndBench.Result> results = new ArrayList<>();
@@ -148,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
           script ? "the reference script (pymodbus + paho-mqtt), 1 device" : devices + " device(s) with the agent",
           fmt(hz), qos);
       Duration polls = Duration.ofMillis(Math.round(warmupPolls * 1000 / hz));
-      EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(), o.cpus(),
+      EndToEndBench.Options runOptions = new EndToEndBench.Options(o.agentJar(), o.jvmFlags(), o.cpus(), o.sched(),
           polls.compareTo(o.warmup()) > 0 ? polls : o.warmup(), o.measure(), o.samples());
       EndToEndBench.Result r = EndToEndBench.run(runOptions, script, devices, hz, qos);
       results.add(r);
@@ -176,11 +182,12 @@ public final class BenchCommand implements Callable<Integer> {
    * clean stop writes ({@code -XX:ArchiveClassesAtExit}) and later starts map: written here by a
    * short training run first.
    */
-  private List<String> withClassDataArchive(List<String> flags, String cpus, Path archive) throws Exception {
+  private List<String> withClassDataArchive(List<String> flags, String cpus, String sched, Path archive)
+      throws Exception {
     System.out.println("writing the agent's class-data archive, as the launcher does at the first clean stop ...");
     List<String> training = new ArrayList<>(flags);
     training.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds*=off"));
-    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, cpus, Duration.ofSeconds(5),
+    EndToEndBench.run(new EndToEndBench.Options(agentJar.toAbsolutePath(), training, cpus, sched, Duration.ofSeconds(5),
         Duration.ofSeconds(5), null), 1, 10, 1);
     if (!Files.exists(archive)) {
       System.out.println("  no archive was written: the runs go without it");
@@ -210,6 +217,25 @@ public final class BenchCommand implements Callable<Integer> {
           + agentCpus + "' (taskset: " + check.output() + ")");
     }
     return cpus;
+  }
+
+  /**
+   * The agent's scheduling policy from {@code --agent-sched}: {@code batch}, or empty for the default
+   * policy ({@code none}, also when chrt is not there); anything else is a usage error before anything
+   * starts.
+   */
+  static String scheduling(String agentSched, CommandLine commandLine) throws Exception {
+    if ("none".equals(agentSched)) {
+      return "";
+    }
+    if (!"batch".equals(agentSched)) {
+      throw new ParameterException(commandLine, "--agent-sched: expected batch or none, got '" + agentSched + "'");
+    }
+    if (!Files.isExecutable(Path.of(EndToEndBench.CHRT))) {
+      System.out.println("chrt is not installed (util-linux): the agent runs with the default scheduling policy");
+      return "";
+    }
+    return agentSched;
   }
 
   /** {@code page} with the text between its markers replaced by {@code generated}; a new page if null. */
@@ -275,6 +301,9 @@ public final class BenchCommand implements Callable<Integer> {
             .sorted().collect(java.util.stream.Collectors.joining(" "))).append("`, ")
         .append(o.cpus().isEmpty() ? "not pinned to a CPU" : "pinned to CPU " + o.cpus() + " with `taskset -c " + o.cpus()
             + "` (the package pins it to the last CPU: `EVEDGE_CPUS=" + EndToEndBench.SMALL_BOARD_CPUS + "`)")
+        .append(o.sched().isEmpty() ? ", with the default scheduling policy" : ", scheduled as SCHED_"
+            + o.sched().toUpperCase(java.util.Locale.ROOT) + " with `chrt --" + o.sched() + " 0` (the package's `EVEDGE_SCHED="
+            + EndToEndBench.SMALL_BOARD_SCHED + "`)")
         .append("; load average (1/5/15 min) before the runs ")
         .append(load).append("; warm-up ")
         .append(o.warmup().toSeconds()).append(" s or ").append(warmupPolls)

@@ -57,6 +57,16 @@ public final class EndToEndBench {
   static final String TASKSET = "/usr/bin/taskset";
 
   /**
+   * The Linux scheduling policy the Debian package runs the agent with ({@code EVEDGE_SCHED} of
+   * /etc/default/evedge): SCHED_BATCH, under which a woken thread of the agent does not preempt the
+   * one running.
+   */
+  public static final String SMALL_BOARD_SCHED = "batch";
+
+  /** util-linux's chrt, which sets the agent's scheduling policy as the package's launcher does. */
+  static final String CHRT = "/usr/bin/chrt";
+
+  /**
    * The CPU list for {@code taskset -c} that {@code spec} means, as the package's launcher reads
    * {@code EVEDGE_CPUS}: {@code last} is the highest-numbered CPU this process may run on, a list is
    * taken as it is; empty or {@code none} means not pinned (an empty result).
@@ -79,11 +89,17 @@ public final class EndToEndBench {
     throw new IOException("no Cpus_allowed_list in /proc/self/status: cannot find the last CPU");
   }
 
-  /** Starts the agent jar as its own JVM with the options' flags, CPUs and the small-board environment. */
+  /**
+   * Starts the agent jar as its own JVM with the options' flags, CPUs, scheduling policy and the small-board
+   * environment.
+   */
   static Process startAgent(Options o, Path config, Path log) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (!o.cpus().isEmpty()) {
       cmd.addAll(List.of(TASKSET, "-c", o.cpus()));
+    }
+    if (!o.sched().isEmpty()) {
+      cmd.addAll(List.of(CHRT, "--" + o.sched(), "0"));
     }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(o.jvmFlags());
@@ -100,10 +116,11 @@ public final class EndToEndBench {
    * What to run.
    *
    * @param cpus the agent's CPUs for {@code taskset -c} (see {@link #cpus}), empty for not pinned
+   * @param sched the agent's scheduling policy for {@code chrt} ({@code batch}), empty for the default
    * @param samples where to write each run's latency samples as CSV; null for nowhere
    */
-  public record Options(Path agentJar, List<String> jvmFlags, String cpus, Duration warmup, Duration measure,
-      Path samples) {}
+  public record Options(Path agentJar, List<String> jvmFlags, String cpus, String sched, Duration warmup,
+      Duration measure, Path samples) {}
 
   /** One run's figures. */
   public record Result(boolean script, int devices, double hz, int signalQos, int samples, double p50Ms, double p99Ms, double maxMs,

@@ -28,6 +28,9 @@ class BenchCommandTest {
     Matcher cpus = Pattern.compile("(?m)^EVEDGE_CPUS=(.*)$").matcher(defaults);
     assertEquals(true, cpus.find(), "EVEDGE_CPUS in /etc/default/evedge");
     assertEquals(cpus.group(1), EndToEndBench.SMALL_BOARD_CPUS);
+    Matcher sched = Pattern.compile("(?m)^EVEDGE_SCHED=(.*)$").matcher(defaults);
+    assertEquals(true, sched.find(), "EVEDGE_SCHED in /etc/default/evedge");
+    assertEquals(sched.group(1), EndToEndBench.SMALL_BOARD_SCHED);
   }
 
   @Test
@@ -103,6 +106,8 @@ class BenchCommandTest {
     assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "1x10", "--agent-cpus", "4095"));
     assertTrue(err.toString().contains("--agent-cpus: this machine cannot run a process on CPUs '4095'"),
         err.toString());
+    assertEquals(2, cl.execute("--agent-jar", "/nonexistent.jar", "--runs", "1x10", "--agent-sched", "fifo"));
+    assertTrue(err.toString().contains("--agent-sched: expected batch or none, got 'fifo'"), err.toString());
   }
 
   @Test

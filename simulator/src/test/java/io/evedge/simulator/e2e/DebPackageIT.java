@@ -211,6 +211,12 @@ class DebPackageIT {
         .substring("Cpus_allowed_list:".length()).trim();
   }
 
+  /** The scheduling policy of process {@code pid}: field 41 of its stat (3 is SCHED_BATCH, 0 the default). */
+  private static int schedulingPolicy(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[41 - 3]);
+  }
+
   /** Whether a file under {@code dir} holds {@code text} (a record id in the outbox's segments). */
   private static boolean holds(Path dir, String text) {
     try (Stream<Path> files = Files.walk(dir)) {
@@ -246,6 +252,8 @@ class DebPackageIT {
         sub.await("evedge/" + deviceId + "/status", r -> r.payload().contains("\"online\""), Duration.ofSeconds(30));
         assertEquals(io.evedge.simulator.bench.EndToEndBench.cpus("last"), cpusAllowed(jvmOf(agent)),
             "the launcher runs the agent on the last CPU (EVEDGE_CPUS=last in /etc/default/evedge)");
+        assertEquals(3, schedulingPolicy(jvmOf(agent)),
+            "the launcher runs the agent as SCHED_BATCH (EVEDGE_SCHED=batch in /etc/default/evedge)");
         sub.await("evedge/" + deviceId + "/signals/charge-wattage", r -> r.payload().startsWith("{\"value\":7400,"),
             Duration.ofSeconds(30));
       } finally {
