@@ -154,4 +154,17 @@ class LauncherTest {
     assertTrue(r.err().contains("EVEDGE_SCHED=batch but chrt is not installed; running with the default scheduling "
         + "policy"), r.err());
   }
+
+  @Test
+  void aChrtThatFailsIsReportedAndTheAgentStartsWithTheDefaultPolicy() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("failing-chrt"));
+    Path chrt = bin.resolve("chrt");
+    Files.writeString(chrt, "#!/bin/sh\necho 'chrt: failed to set the policy: Operation not permitted' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(chrt, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Run r = launch("EVEDGE_SCHED=batch", bin);
+    assertEquals(0, r.code(), r.err());
+    assertEquals("SCHED_OTHER", r.line("policy: "));
+    assertTrue(r.err().contains("cannot run as SCHED_BATCH (EVEDGE_SCHED in " + dir.resolve("defaults") + ")"), r.err());
+    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+  }
 }
