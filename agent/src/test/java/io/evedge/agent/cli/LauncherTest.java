@@ -23,6 +23,9 @@ class LauncherTest {
 
   private static final Path LAUNCHER = Path.of("src/deb/bin/evedge-agent").toAbsolutePath();
 
+  /** What the stand-in java is given: the defaults file's flags, then the jar and the command. */
+  private static final String JVM_ARGS = "-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version";
+
   @TempDir
   Path dir;
 
@@ -81,7 +84,7 @@ class LauncherTest {
     assertEquals(0, r.code(), r.err());
     String own = ownCpus();
     assertEquals(own.substring(own.replaceAll("[0-9]+$", "").length()), r.line("cpus: "));
-    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "),
+    assertEquals(JVM_ARGS, r.line("args: "),
         "the JVM flags still come first");
   }
 
@@ -107,7 +110,7 @@ class LauncherTest {
     assertEquals(0, r.code(), r.err());
     assertEquals(ownCpus(), r.line("cpus: "), "not pinned");
     assertTrue(r.err().contains("cannot run on CPUs '4095' (EVEDGE_CPUS in " + dir.resolve("defaults") + ")"), r.err());
-    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+    assertEquals(JVM_ARGS, r.line("args: "));
   }
 
   @Test
@@ -124,7 +127,7 @@ class LauncherTest {
     assertEquals(0, r.code(), r.err());
     assertEquals("SCHED_BATCH", r.line("policy: "));
     assertEquals("0", r.line("cpus: "), "pinned as well");
-    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+    assertEquals(JVM_ARGS, r.line("args: "));
     assertEquals("", r.err());
   }
 
@@ -136,23 +139,24 @@ class LauncherTest {
     assertEquals("", r.err());
   }
 
-  @Test
-  void aPolicyOtherThanBatchIsReportedAndTheAgentStillStarts() throws Exception {
-    Run r = launch("EVEDGE_SCHED=fifo");
+  /** The agent started, with its flags, under the default policy, and the launcher said {@code why}. */
+  private static void startedWithTheDefaultPolicy(Run r, String why) {
     assertEquals(0, r.code(), r.err());
     assertEquals("SCHED_OTHER", r.line("policy: "));
-    assertTrue(r.err().contains("EVEDGE_SCHED='fifo' in " + dir.resolve("defaults") + " is neither batch nor empty"),
-        r.err());
-    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+    assertEquals(JVM_ARGS, r.line("args: "));
+    assertTrue(r.err().contains(why), r.err());
+  }
+
+  @Test
+  void aPolicyOtherThanBatchIsReportedAndTheAgentStillStarts() throws Exception {
+    startedWithTheDefaultPolicy(launch("EVEDGE_SCHED=fifo"),
+        "EVEDGE_SCHED='fifo' in " + dir.resolve("defaults") + " is neither batch nor empty");
   }
 
   @Test
   void withoutChrtTheAgentSaysSoAndStartsWithTheDefaultPolicy() throws Exception {
-    Run r = launch("EVEDGE_SCHED=batch", Files.createDirectories(dir.resolve("empty-path")));
-    assertEquals(0, r.code(), r.err());
-    assertEquals("SCHED_OTHER", r.line("policy: "));
-    assertTrue(r.err().contains("EVEDGE_SCHED=batch but chrt is not installed; running with the default scheduling "
-        + "policy"), r.err());
+    startedWithTheDefaultPolicy(launch("EVEDGE_SCHED=batch", Files.createDirectories(dir.resolve("empty-path"))),
+        "EVEDGE_SCHED=batch but chrt is not installed; running with the default scheduling policy");
   }
 
   @Test
@@ -161,10 +165,7 @@ class LauncherTest {
     Path chrt = bin.resolve("chrt");
     Files.writeString(chrt, "#!/bin/sh\necho 'chrt: failed to set the policy: Operation not permitted' >&2\nexit 1\n");
     Files.setPosixFilePermissions(chrt, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Run r = launch("EVEDGE_SCHED=batch", bin);
-    assertEquals(0, r.code(), r.err());
-    assertEquals("SCHED_OTHER", r.line("policy: "));
-    assertTrue(r.err().contains("cannot run as SCHED_BATCH (EVEDGE_SCHED in " + dir.resolve("defaults") + ")"), r.err());
-    assertEquals("-Xmx24m -XX:+UseSerialGC -jar /usr/share/evedge/evedge-agent.jar version", r.line("args: "));
+    startedWithTheDefaultPolicy(launch("EVEDGE_SCHED=batch", bin),
+        "cannot run as SCHED_BATCH (EVEDGE_SCHED in " + dir.resolve("defaults") + ")");
   }
 }
